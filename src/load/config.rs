@@ -1,0 +1,119 @@
+//! `carebook.toml` as written. Values that the model validates later keep
+//! their byte span so their problems can be reported at `line:col`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{did_you_mean, Diagnostic, Pos};
+
+pub const FILE: &str = "carebook.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: String,
+    pub publisher: String,
+    pub municipality: String,
+    pub municipality_code: Spanned<String>,
+    pub base_url: Spanned<String>,
+    pub as_of: Spanned<String>,
+    #[serde(default = "default_stale")]
+    pub stale_after_months: u32,
+    #[serde(default)]
+    pub sample: bool,
+    #[serde(default)]
+    pub allow_html: bool,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    pub areas: Vec<RawArea>,
+    pub types: Vec<RawType>,
+}
+
+fn default_stale() -> u32 {
+    12
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArea {
+    pub key: Spanned<String>,
+    pub name: String,
+    pub kana: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawType {
+    pub key: Spanned<String>,
+    pub name: String,
+    pub schema: Spanned<String>,
+    #[serde(default)]
+    pub capabilities: Vec<RawCapability>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapability {
+    pub key: Spanned<String>,
+    pub label: String,
+    pub short: Option<String>,
+}
+
+/// The config file's text, kept to turn byte spans into positions.
+pub struct ConfigSource {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl ConfigSource {
+    pub fn pos(&self, span: std::ops::Range<usize>) -> Pos {
+        let (line, col) = line_col(&self.text, span.start);
+        Pos::At { line, col }
+    }
+
+    pub fn error<T>(&self, at: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.path, self.pos(at.span()), message)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+pub fn load(root: &Path) -> Result<(RawConfig, ConfigSource), Diagnostic> {
+    let path = root.join(FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(&path, Pos::File, format!("cannot read the guidebook settings: {e}"))
+            .with_hint("run carebook in a guidebook directory, pass --root DIR, or make one with `carebook init DIR`")
+    })?;
+    let src = ConfigSource { path, text };
+    match toml::from_str::<RawConfig>(&src.text) {
+        Ok(raw) => Ok((raw, src)),
+        Err(e) => {
+            let pos = e.span().map_or(Pos::File, |s| src.pos(s));
+            let message = e.message().trim().to_string();
+            let mut d = Diagnostic::error(&src.path, pos, message.clone());
+            if let Some(rest) = message.strip_prefix("unknown field `") {
+                if let Some((field, expected)) = rest.split_once('`') {
+                    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+                    if let Some(s) = did_you_mean(field, allowed.iter().copied()) {
+                        d = d.with_hint(format!("did you mean `{s}`?"));
+                    }
+                }
+            } else if message.starts_with("missing field") {
+                d = d.with_hint("see the carebook.toml example in README.md");
+            }
+            Err(d)
+        }
+    }
+}

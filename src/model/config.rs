@@ -1,0 +1,202 @@
+//! The guidebook's settings and vocabularies, validated.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::load::config::{ConfigSource, RawConfig};
+use crate::load::raw::{Scalar, ScalarKind};
+use crate::model::values::{check_kana, parse_date};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Area {
+    pub key: String,
+    pub name: String,
+    pub kana: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Capability {
+    pub key: String,
+    pub label: String,
+    pub short: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacilityType {
+    pub key: String,
+    pub name: String,
+    pub schema: String,
+    pub capabilities: Vec<Capability>,
+}
+
+impl FacilityType {
+    pub fn capability_index(&self, key: &str) -> Option<usize> {
+        self.capabilities.iter().position(|c| c.key == key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub publisher: String,
+    pub municipality: String,
+    pub municipality_code: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub as_of: NaiveDate,
+    pub stale_after_months: u32,
+    pub sample: bool,
+    pub allow_html: bool,
+    pub theme: String,
+    pub areas: Vec<Area>,
+    pub types: Vec<FacilityType>,
+    area_ix: HashMap<String, usize>,
+    type_ix: HashMap<String, usize>,
+}
+
+/// Capabilities are stored as a bit set per facility.
+pub const MAX_CAPABILITIES: usize = 64;
+
+/// schema.org types a facility type may map to.
+const SCHEMA_TYPES: &[&str] = &[
+    "Hospital",
+    "MedicalClinic",
+    "Dentist",
+    "Pharmacy",
+    "MedicalOrganization",
+    "LocalBusiness",
+    "GovernmentOffice",
+    "Organization",
+    "Physician",
+    "DiagnosticLab",
+    "MedicalBusiness",
+];
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+const KEY_HINT: &str = "keys are lower-case ASCII letters, digits, `-` and `_` (they become URLs), e.g. `north`";
+
+impl Config {
+    pub fn area(&self, key: &str) -> Option<usize> {
+        self.area_ix.get(key).copied()
+    }
+
+    pub fn facility_type(&self, key: &str) -> Option<usize> {
+        self.type_ix.get(key).copied()
+    }
+
+    pub fn validate(raw: RawConfig, src: &ConfigSource) -> Result<Config, Vec<Diagnostic>> {
+        let mut errs = Vec::new();
+        let code = raw.municipality_code.get_ref();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            errs.push(
+                src.error(&raw.municipality_code, format!("municipality_code \"{code}\" is not 6 digits"))
+                    .with_hint("the 全国地方公共団体コード has 6 digits including the check digit, e.g. \"271152\" for 大阪市東成区"),
+            );
+        }
+        let mut base_url = raw.base_url.get_ref().trim().to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://") || base_url.starts_with('/')) {
+            errs.push(
+                src.error(&raw.base_url, format!("base_url \"{base_url}\" is not an absolute URL or path"))
+                    .with_hint("e.g. \"https://example.org/guidebook/\" or \"/guidebook/\""),
+            );
+        }
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let as_of = parse_date(&Scalar {
+            text: raw.as_of.get_ref().clone(),
+            kind: ScalarKind::String,
+        })
+        .map_err(|p| errs.push(src.error(&raw.as_of, p.message).with_hint(p.hint)))
+        .ok();
+
+        let mut area_ix = HashMap::new();
+        let mut areas = Vec::new();
+        for a in raw.areas {
+            let key = a.key.get_ref().clone();
+            if !is_key(&key) {
+                errs.push(src.error(&a.key, format!("area key \"{key}\" is not a valid key")).with_hint(KEY_HINT));
+            }
+            if area_ix.insert(key.clone(), areas.len()).is_some() {
+                errs.push(src.error(&a.key, format!("area key \"{key}\" is defined twice")).with_hint("each area needs its own key"));
+            }
+            if let Err(p) = check_kana(a.kana.get_ref()) {
+                errs.push(src.error(&a.kana, p.message).with_hint(p.hint));
+            }
+            areas.push(Area {
+                key,
+                name: a.name,
+                kana: a.kana.into_inner(),
+            });
+        }
+        let mut type_ix = HashMap::new();
+        let mut types = Vec::new();
+        for t in raw.types {
+            let key = t.key.get_ref().clone();
+            if !is_key(&key) {
+                errs.push(src.error(&t.key, format!("type key \"{key}\" is not a valid key")).with_hint(KEY_HINT));
+            }
+            if type_ix.insert(key.clone(), types.len()).is_some() {
+                errs.push(src.error(&t.key, format!("type key \"{key}\" is defined twice")).with_hint("each facility type needs its own key"));
+            }
+            let schema = t.schema.get_ref().clone();
+            if !SCHEMA_TYPES.contains(&schema.as_str()) {
+                errs.push(
+                    src.error(&t.schema, format!("schema \"{schema}\" is not a schema.org type carebook knows"))
+                        .with_hint(crate::diag::suggest(&schema, "known types", SCHEMA_TYPES)),
+                );
+            }
+            if t.capabilities.len() > MAX_CAPABILITIES {
+                errs.push(src.error(&t.key, format!("type \"{key}\" has more than {MAX_CAPABILITIES} capabilities")).with_hint("split the vocabulary or drop rarely used capabilities"));
+            }
+            let mut caps: Vec<Capability> = Vec::new();
+            for c in t.capabilities {
+                let ck = c.key.get_ref().clone();
+                if !is_key(&ck) {
+                    errs.push(src.error(&c.key, format!("capability key \"{ck}\" is not a valid key")).with_hint(KEY_HINT));
+                }
+                if caps.iter().any(|x| x.key == ck) {
+                    errs.push(src.error(&c.key, format!("capability \"{ck}\" is defined twice for type \"{key}\"")));
+                }
+                caps.push(Capability {
+                    short: c.short.unwrap_or_else(|| c.label.clone()),
+                    key: ck,
+                    label: c.label,
+                });
+            }
+            types.push(FacilityType {
+                key,
+                name: t.name,
+                schema,
+                capabilities: caps,
+            });
+        }
+        match as_of {
+            Some(as_of) if errs.is_empty() => Ok(Config {
+                title: raw.title,
+                publisher: raw.publisher,
+                municipality: raw.municipality,
+                municipality_code: code.clone(),
+                base_url,
+                as_of,
+                stale_after_months: raw.stale_after_months,
+                sample: raw.sample,
+                allow_html: raw.allow_html,
+                theme: raw.theme,
+                areas,
+                types,
+                area_ix,
+                type_ix,
+            }),
+            _ => Err(errs),
+        }
+    }
+}

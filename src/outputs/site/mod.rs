@@ -1,0 +1,383 @@
+//! The static website: one tera template per kind of page, rendered in
+//! parallel. Every link is relative (`root` is `""` or `"../"`), so the site
+//! works under any sub-path and opened from disk.
+
+pub mod theme;
+pub mod views;
+
+use std::sync::atomic::AtomicUsize;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::diag::{Diagnostic, Pos};
+use crate::model::values::date_ja;
+use crate::model::Guidebook;
+use crate::outputs::{markdown, Renderer};
+use crate::progress;
+use crate::write::Staging;
+use theme::{Origin, Theme};
+use views::{FacilityView, MeetingView, WindowView};
+
+pub struct Site {
+    theme: Theme,
+}
+
+impl Site {
+    pub fn new(theme: Theme) -> Site {
+        Site { theme }
+    }
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    publisher: &'a str,
+    municipality: &'a str,
+    municipality_code: &'a str,
+    base_url: &'a str,
+    as_of: String,
+    as_of_ja: String,
+    sample: bool,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    key: &'a str,
+    name: &'a str,
+    kana: &'a str,
+    count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Nav<'a> {
+    types: Vec<NavItem<'a>>,
+    areas: Vec<NavItem<'a>>,
+    pages: Vec<PageLink<'a>>,
+}
+
+/// `/guidebook/` from `https://example.org/guidebook/`: the root for pages
+/// served at arbitrary paths (404).
+fn base_path(base_url: &str) -> &str {
+    match base_url.find("://") {
+        Some(i) => base_url[i + 3..].find('/').map_or("/", |j| &base_url[i + 3 + j..]),
+        None => base_url,
+    }
+}
+
+struct Pages<'a> {
+    tera: &'a Tera,
+    out: &'a Staging,
+    errors: std::sync::Mutex<Vec<Diagnostic>>,
+    theme: &'a Theme,
+    done: AtomicUsize,
+}
+
+impl Pages<'_> {
+    /// Renders `template` to `path`; `root` is derived from the path's depth.
+    fn page(&self, template: &str, path: &str, title: &str, mut ctx: Context) {
+        let depth = path.matches('/').count();
+        if !ctx.contains_key("root") {
+            ctx.insert("root", &"../".repeat(depth));
+        }
+        ctx.insert("path", path);
+        ctx.insert("title", title);
+        let mut buf = Vec::with_capacity(16 * 1024);
+        let result = self
+            .tera
+            .render_to(template, &ctx, &mut buf)
+            .map_err(|e| self.template_error(template, &e))
+            .and_then(|()| {
+                self.out.write(path, &buf).map_err(|e| {
+                    Diagnostic::error(path, Pos::File, format!("cannot write output: {e}"))
+                })
+            });
+        if let Err(d) = result {
+            self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+        }
+        progress::tick(&self.done);
+    }
+
+    fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let file = match self.theme.templates.get(template).map(|f| &f.origin) {
+            Some(Origin::Disk(p)) => p.clone(),
+            _ => format!("(built-in theme) templates/{template}").into(),
+        };
+        // tera's Display already carries the template position.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        Diagnostic::error(file, Pos::File, format!("template {template} failed: {message}"))
+            .with_hint("fix the template, or delete the override to use the theme's")
+    }
+}
+
+fn ctx() -> Context {
+    Context::new()
+}
+
+impl Renderer for Site {
+    fn name(&self) -> &'static str {
+        "site"
+    }
+
+    fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
+        let cfg = &book.config;
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(String, String)> = self
+            .theme
+            .templates
+            .iter()
+            .map(|(name, f)| (name.clone(), String::from_utf8_lossy(&f.data).into_owned()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            let file = root_templates_hint(&self.theme);
+            return Err(vec![Diagnostic::error(file, Pos::File, format!("theme templates do not compile: {e}"))
+                .with_hint("fix the template named in the message")]);
+        }
+        for required in ["index.html", "type.html", "area.html", "facility.html", "windows.html", "window.html", "meetings.html", "meeting.html", "page.html", "404.html"] {
+            if !tera.contains_template(required) {
+                return Err(vec![Diagnostic::error(root_templates_hint(&self.theme), Pos::File, format!("the theme has no template {required}"))]);
+            }
+        }
+
+        // Site-wide values every template sees.
+        let type_counts: Vec<usize> = (0..cfg.types.len()).map(|t| book.facilities_of_type(t).count()).collect();
+        let area_counts: Vec<usize> = (0..cfg.areas.len()).map(|a| book.facilities_in_area(a).count()).collect();
+        let nav = Nav {
+            types: cfg
+                .types
+                .iter()
+                .zip(&type_counts)
+                .map(|(t, &count)| NavItem {
+                    key: &t.key,
+                    name: &t.name,
+                    kana: "",
+                    count,
+                    url: format!("types/{}.html", t.key),
+                })
+                .collect(),
+            areas: cfg
+                .areas
+                .iter()
+                .zip(&area_counts)
+                .map(|(a, &count)| NavItem {
+                    key: &a.key,
+                    name: &a.name,
+                    kana: &a.kana,
+                    count,
+                    url: format!("areas/{}.html", a.key),
+                })
+                .collect(),
+            pages: book
+                .pages
+                .iter()
+                .map(|p| PageLink {
+                    slug: &p.slug,
+                    title: &p.title,
+                    url: format!("pages/{}.html", p.slug),
+                })
+                .collect(),
+        };
+        let site = SiteInfo {
+            title: &cfg.title,
+            publisher: &cfg.publisher,
+            municipality: &cfg.municipality,
+            municipality_code: &cfg.municipality_code,
+            base_url: &cfg.base_url,
+            as_of: cfg.as_of.to_string(),
+            as_of_ja: format!("{}現在", date_ja(cfg.as_of).split_once('月').map(|(ym, _)| format!("{ym}月")).unwrap_or_default()),
+            sample: cfg.sample,
+            generator: "carebook",
+        };
+        let g = tera.global_context();
+        g.insert("site", &site);
+        g.insert("nav", &nav);
+        g.insert(
+            "counts",
+            &serde_json::json!({
+                "facilities": book.facilities.len(),
+                "meetings": book.meetings.len(),
+                "windows": book.windows.len(),
+            }),
+        );
+
+        // Facility views are built once and shared (tera values are
+        // reference-counted) by detail, type and area pages.
+        let views: Vec<Value> = book
+            .facilities
+            .par_iter()
+            .map(|f| Value::from_serializable(&FacilityView::new(f, book)))
+            .collect();
+        let window_views: Vec<Value> = book.windows.iter().map(|w| Value::from_serializable(&WindowView::new(w))).collect();
+
+        let pages = Pages {
+            tera: &tera,
+            out,
+            errors: Default::default(),
+            theme: &self.theme,
+            done: AtomicUsize::new(0),
+        };
+        let total = book.facilities.len() + book.windows.len() + book.meetings.len() + book.pages.len() + cfg.types.len() + cfg.areas.len() + 4;
+        progress::start("rendering pages", total);
+
+        book.facilities.par_iter().zip(views.par_iter()).for_each(|(f, v)| {
+            let mut c = ctx();
+            c.insert_value("f", v.clone());
+            c.insert("jsonld", &views::facility_jsonld(f, book));
+            pages.page("facility.html", &views::facility_url(&f.id), &f.name, c);
+        });
+
+        cfg.types.par_iter().enumerate().for_each(|(ti, t)| {
+            let list: Vec<Value> = book.facilities.iter().zip(&views).filter(|(f, _)| f.kind == ti).map(|(_, v)| v.clone()).collect();
+            let mut c = ctx();
+            c.insert("type", t);
+            c.insert_value("facilities", Value::from(list));
+            pages.page("type.html", &format!("types/{}.html", t.key), &t.name, c);
+        });
+
+        cfg.areas.par_iter().enumerate().for_each(|(ai, a)| {
+            let groups: Vec<Value> = cfg
+                .types
+                .iter()
+                .enumerate()
+                .filter_map(|(ti, t)| {
+                    let list: Vec<Value> = book
+                        .facilities
+                        .iter()
+                        .zip(&views)
+                        .filter(|(f, _)| f.area == ai && f.kind == ti)
+                        .map(|(_, v)| v.clone())
+                        .collect();
+                    (!list.is_empty()).then(|| {
+                        let mut m = tera::Map::default();
+                        m.insert("type".into(), Value::from_serializable(t));
+                        m.insert("facilities".into(), Value::from(list));
+                        Value::from(m)
+                    })
+                })
+                .collect();
+            let mut c = ctx();
+            c.insert("area", a);
+            c.insert_value("groups", Value::from(groups));
+            pages.page("area.html", &format!("areas/{}.html", a.key), &a.name, c);
+        });
+
+        book.windows.iter().zip(&window_views).for_each(|(w, v)| {
+            let mut c = ctx();
+            c.insert_value("w", v.clone());
+            c.insert("jsonld", &views::window_jsonld(w, book));
+            pages.page("window.html", &views::window_url(&w.id), &w.name, c);
+        });
+        let mut c = ctx();
+        c.insert_value("windows", Value::from(window_views.clone()));
+        pages.page("windows.html", "windows.html", "相談窓口", c);
+
+        let meeting_views: Vec<MeetingView> = book.meetings.iter().map(|m| MeetingView::new(m, book)).collect();
+        for m in &meeting_views {
+            let mut c = ctx();
+            c.insert("m", m);
+            pages.page("meeting.html", &m.url, m.name, c);
+        }
+        let mut c = ctx();
+        c.insert("meetings", &meeting_views);
+        pages.page("meetings.html", "meetings.html", "会議体", c);
+
+        for p in &book.pages {
+            let mut c = ctx();
+            c.insert(
+                "page",
+                &serde_json::json!({
+                    "slug": p.slug,
+                    "title": p.title,
+                    "html": markdown::to_html(&p.body, cfg.allow_html),
+                }),
+            );
+            pages.page("page.html", &format!("pages/{}.html", p.slug), &p.title, c);
+        }
+
+        let featured: Vec<Value> = book.windows.iter().zip(&window_views).filter(|(w, _)| w.featured).map(|(_, v)| v.clone()).collect();
+        let mut c = ctx();
+        c.insert_value("featured", Value::from(featured));
+        c.insert(
+            "intro_html",
+            &book.home.as_ref().map(|h| markdown::to_html(&h.body, cfg.allow_html)).unwrap_or_default(),
+        );
+        pages.page("index.html", "index.html", &cfg.title, c);
+
+        let mut c = ctx();
+        c.insert("root", base_path(&cfg.base_url));
+        pages.page("404.html", "404.html", "ページが見つかりません", c);
+        progress::finish();
+
+        let mut errors = pages.errors.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = write_sitemap(book, out) {
+            errors.push(e);
+        }
+        for (rel, f) in &self.theme.statics {
+            if let Err(e) = out.write(&format!("static/{rel}"), &f.data) {
+                errors.push(Diagnostic::error(rel, Pos::File, format!("cannot write output: {e}")));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            // One broken template fails every page: report each template once.
+            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            Err(errors)
+        }
+    }
+}
+
+fn root_templates_hint(theme: &Theme) -> std::path::PathBuf {
+    theme
+        .templates
+        .values()
+        .find_map(|f| match &f.origin {
+            Origin::Disk(p) => p.parent().map(|p| p.to_path_buf()),
+            Origin::BuiltIn => None,
+        })
+        .unwrap_or_else(|| "templates".into())
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn write_sitemap(book: &Guidebook, out: &Staging) -> Result<(), Diagnostic> {
+    let base = &book.config.base_url;
+    let mut paths: Vec<String> = vec!["index.html".into(), "windows.html".into(), "meetings.html".into()];
+    paths.extend(book.config.types.iter().map(|t| format!("types/{}.html", t.key)));
+    paths.extend(book.config.areas.iter().map(|a| format!("areas/{}.html", a.key)));
+    paths.extend(book.pages.iter().map(|p| format!("pages/{}.html", p.slug)));
+    paths.extend(book.windows.iter().map(|w| views::window_url(&w.id)));
+    paths.extend(book.meetings.iter().map(|m| views::meeting_url(&m.id)));
+    paths.extend(book.facilities.iter().map(|f| views::facility_url(&f.id)));
+    let mut xml = String::with_capacity(paths.len() * 100 + 200);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in &paths {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&xml_escape(&format!("{base}{p}")));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
+    let io = |e: std::io::Error| Diagnostic::error("sitemap.xml", Pos::File, format!("cannot write output: {e}"));
+    out.write("sitemap.xml", xml.as_bytes()).map_err(io)?;
+    out.write("robots.txt", robots.as_bytes()).map_err(io)
+}

@@ -1,0 +1,90 @@
+//! The theme's templates and static files. A file is taken from the first
+//! place that has it, as in Zola: the guidebook's own `templates/` or
+//! `static/`, then its `themes/NAME/`, then the built-in default theme.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Pos};
+
+include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+
+/// Where a theme file came from: a path on disk, or built in.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Disk(PathBuf),
+    BuiltIn,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub data: Vec<u8>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Template name (path under `templates/`) to file.
+    pub templates: BTreeMap<String, ThemeFile>,
+    /// Path under `static/` to file.
+    pub statics: BTreeMap<String, ThemeFile>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut theme = Theme::default();
+        if name == "default" {
+            for (rel, data) in DEFAULT_THEME {
+                theme.insert(rel, data.to_vec(), Origin::BuiltIn);
+            }
+        }
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            theme.overlay(&dir)?;
+        } else if name != "default" {
+            return Err(Diagnostic::error(
+                root.join(crate::load::config::FILE),
+                Pos::File,
+                format!("theme \"{name}\" not found in themes/{name}/"),
+            )
+            .with_hint("set theme = \"default\" or put the theme's templates/ and static/ in themes/NAME/"));
+        }
+        theme.overlay(root)?;
+        Ok(theme)
+    }
+
+    fn insert(&mut self, rel: &str, data: Vec<u8>, origin: Origin) {
+        let file = ThemeFile { data, origin };
+        if let Some(t) = rel.strip_prefix("templates/") {
+            self.templates.insert(t.to_string(), file);
+        } else if let Some(s) = rel.strip_prefix("static/") {
+            self.statics.insert(s.to_string(), file);
+        }
+    }
+
+    /// Replaces or adds the files found in `dir/templates` and `dir/static`.
+    fn overlay(&mut self, dir: &Path) -> Result<(), Diagnostic> {
+        for sub in ["templates", "static"] {
+            let base = dir.join(sub);
+            if !base.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(&base).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    Diagnostic::error(&base, Pos::File, format!("cannot read theme files: {e}"))
+                })?;
+                if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let path = entry.path();
+                let data = std::fs::read(path)
+                    .map_err(|e| Diagnostic::error(path, Pos::File, format!("cannot read: {e}")))?;
+                let rel = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+                self.insert(&rel, data, Origin::Disk(path.to_path_buf()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,415 @@
+//! What templates see: the model's records flattened into display-ready
+//! values (formatted address, hours as text, capability ○/－ over the whole
+//! vocabulary), with URLs relative to the site root. The field names are
+//! the theme's contract, documented in README.md.
+
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+use crate::model::values::{date_ja, Days, DAY_SCHEMA};
+use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
+use crate::outputs::markdown;
+
+#[derive(Serialize)]
+pub struct KeyName<'a> {
+    pub key: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct AddressView<'a> {
+    pub postal: &'a str,
+    pub city: &'a str,
+    pub line: &'a str,
+    pub building: &'a str,
+    pub text: String,
+}
+
+impl<'a> AddressView<'a> {
+    fn new(a: &'a Address) -> Self {
+        AddressView {
+            postal: &a.postal.0,
+            city: &a.city,
+            line: &a.line,
+            building: a.building.as_deref().unwrap_or(""),
+            text: a.text(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct HoursView {
+    pub days: String,
+    pub open: String,
+    pub close: String,
+}
+
+#[derive(Serialize)]
+pub struct CapView<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub short: &'a str,
+    pub has: bool,
+}
+
+#[derive(Serialize)]
+pub struct LiaisonView<'a> {
+    pub contact: &'a str,
+    pub method: &'a str,
+    pub hours: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct LocationView {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Serialize)]
+pub struct FacilityView<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub name: &'a str,
+    pub kana: &'a str,
+    #[serde(rename = "type")]
+    pub kind: KeyName<'a>,
+    pub area: KeyName<'a>,
+    pub address: AddressView<'a>,
+    pub location: Option<LocationView>,
+    pub map_url: String,
+    pub geo_url: String,
+    pub phone: &'a str,
+    pub phone_tel: String,
+    pub fax: &'a str,
+    pub email: &'a str,
+    pub website: &'a str,
+    pub hours: Vec<HoursView>,
+    pub hours_text: String,
+    pub hours_note: &'a str,
+    pub departments: &'a [String],
+    pub caps: Vec<CapView<'a>>,
+    pub cap_labels: Vec<&'a str>,
+    pub liaison: Option<LiaisonView<'a>>,
+    pub verified: String,
+    pub verified_ja: String,
+    pub stale: bool,
+    pub description_html: String,
+}
+
+pub fn facility_url(id: &str) -> String {
+    format!("facilities/{id}.html")
+}
+
+pub fn hours_views(hours: &[Hours]) -> Vec<HoursView> {
+    hours
+        .iter()
+        .map(|h| HoursView {
+            days: h.days.label(),
+            open: h.open.to_string(),
+            close: h.close.to_string(),
+        })
+        .collect()
+}
+
+/// 月～金 9:00～12:00・17:00～19:30、土 9:00～12:00
+pub fn hours_text(hours: &[Hours]) -> String {
+    let mut parts: Vec<(Days, Vec<String>)> = Vec::new();
+    for h in hours {
+        let span = format!("{}～{}", h.open.short(), h.close.short());
+        match parts.iter_mut().find(|(d, _)| *d == h.days) {
+            Some((_, spans)) => spans.push(span),
+            None => parts.push((h.days, vec![span])),
+        }
+    }
+    parts
+        .iter()
+        .map(|(d, spans)| format!("{} {}", d.label(), spans.join("・")))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn tel(p: &crate::model::values::Phone) -> String {
+    format!("tel:{}", p.digits())
+}
+
+impl<'a> FacilityView<'a> {
+    pub fn new(f: &'a Facility, book: &'a Guidebook) -> Self {
+        let t = &book.config.types[f.kind];
+        let a = &book.config.areas[f.area];
+        let (map_url, geo_url) = match f.location {
+            Some(l) => (
+                format!(
+                    "https://www.openstreetmap.org/?mlat={0}&mlon={1}#map=17/{0}/{1}",
+                    l.lat, l.lon
+                ),
+                format!("geo:{},{}", l.lat, l.lon),
+            ),
+            None => (String::new(), String::new()),
+        };
+        FacilityView {
+            id: &f.id,
+            url: facility_url(&f.id),
+            name: &f.name,
+            kana: &f.kana,
+            kind: KeyName {
+                key: &t.key,
+                name: &t.name,
+            },
+            area: KeyName {
+                key: &a.key,
+                name: &a.name,
+            },
+            address: AddressView::new(&f.address),
+            location: f.location.map(|l| LocationView { lat: l.lat, lon: l.lon }),
+            map_url,
+            geo_url,
+            phone: &f.phone.0,
+            phone_tel: tel(&f.phone),
+            fax: f.fax.as_ref().map_or("", |p| p.0.as_str()),
+            email: f.email.as_deref().unwrap_or(""),
+            website: f.url.as_deref().unwrap_or(""),
+            hours: hours_views(&f.hours),
+            hours_text: hours_text(&f.hours),
+            hours_note: f.hours_note.as_deref().unwrap_or(""),
+            departments: &f.departments,
+            caps: t
+                .capabilities
+                .iter()
+                .enumerate()
+                .map(|(i, c)| CapView {
+                    key: &c.key,
+                    label: &c.label,
+                    short: &c.short,
+                    has: f.has(i),
+                })
+                .collect(),
+            cap_labels: t
+                .capabilities
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| f.has(*i))
+                .map(|(_, c)| c.label.as_str())
+                .collect(),
+            liaison: f.liaison.as_ref().map(|l| LiaisonView {
+                contact: &l.contact,
+                method: &l.method,
+                hours: &l.hours,
+            }),
+            verified: f.verified.to_string(),
+            verified_ja: date_ja(f.verified),
+            stale: f.stale,
+            description_html: f
+                .description
+                .as_deref()
+                .map(|d| markdown::to_html(d, book.config.allow_html))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StaffView<'a> {
+    pub role: &'a str,
+    pub employment: &'a str,
+    pub qualifications: &'a [String],
+    pub hours: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct WindowView<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub organization: &'a str,
+    pub featured: bool,
+    pub eligible: &'a str,
+    pub topics: &'a [String],
+    pub address: Option<AddressView<'a>>,
+    pub phone: &'a str,
+    pub phone_tel: String,
+    pub fax: &'a str,
+    pub email: &'a str,
+    pub website: &'a str,
+    pub hours: Vec<HoursView>,
+    pub hours_text: String,
+    pub hours_note: &'a str,
+    pub staff: Vec<StaffView<'a>>,
+    pub verified_ja: String,
+}
+
+pub fn window_url(id: &str) -> String {
+    format!("windows/{id}.html")
+}
+
+impl<'a> WindowView<'a> {
+    pub fn new(w: &'a Window) -> Self {
+        WindowView {
+            id: &w.id,
+            url: window_url(&w.id),
+            name: &w.name,
+            kana: &w.kana,
+            organization: &w.organization,
+            featured: w.featured,
+            eligible: &w.eligible,
+            topics: &w.topics,
+            address: w.address.as_ref().map(AddressView::new),
+            phone: &w.phone.0,
+            phone_tel: tel(&w.phone),
+            fax: w.fax.as_ref().map_or("", |p| p.0.as_str()),
+            email: w.email.as_deref().unwrap_or(""),
+            website: w.url.as_deref().unwrap_or(""),
+            hours: hours_views(&w.hours),
+            hours_text: hours_text(&w.hours),
+            hours_note: w.hours_note.as_deref().unwrap_or(""),
+            staff: w
+                .staff
+                .iter()
+                .map(|s| StaffView {
+                    role: &s.role,
+                    employment: &s.employment,
+                    qualifications: &s.qualifications,
+                    hours: &s.hours,
+                })
+                .collect(),
+            verified_ja: w.verified.map(date_ja).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct MeetingView<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub participants: &'a str,
+    pub purpose: &'a str,
+    pub frequency: &'a str,
+    pub organizer: &'a str,
+    pub members: Vec<LinkView<'a>>,
+    pub window: Option<LinkView<'a>>,
+}
+
+pub fn meeting_url(id: &str) -> String {
+    format!("meetings/{id}.html")
+}
+
+impl<'a> MeetingView<'a> {
+    pub fn new(m: &'a Meeting, book: &'a Guidebook) -> Self {
+        MeetingView {
+            id: &m.id,
+            url: meeting_url(&m.id),
+            name: &m.name,
+            kana: &m.kana,
+            participants: &m.participants,
+            purpose: &m.purpose,
+            frequency: &m.frequency,
+            organizer: m.organizer.as_deref().unwrap_or(""),
+            members: m
+                .members
+                .iter()
+                .map(|&i| {
+                    let f = &book.facilities[i];
+                    LinkView {
+                        name: &f.name,
+                        url: facility_url(&f.id),
+                    }
+                })
+                .collect(),
+            window: m.window.map(|i| {
+                let w = &book.windows[i];
+                LinkView {
+                    name: &w.name,
+                    url: window_url(&w.id),
+                }
+            }),
+        }
+    }
+}
+
+fn opening_hours(hours: &[Hours]) -> Json {
+    hours
+        .iter()
+        .map(|h| {
+            let days: Vec<&str> = (0..8).filter(|&i| h.days.contains(i)).map(|i| DAY_SCHEMA[i]).collect();
+            json!({
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": days,
+                "opens": h.open.to_string(),
+                "closes": h.close.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn postal_address(a: &Address) -> Json {
+    let street = match &a.building {
+        Some(b) => format!("{} {}", a.line, b),
+        None => a.line.clone(),
+    };
+    json!({
+        "@type": "PostalAddress",
+        "postalCode": a.postal.0,
+        "addressLocality": a.city,
+        "streetAddress": street,
+        "addressCountry": "JP",
+    })
+}
+
+/// Inside `<script>`, `</` would end the element early.
+fn script_safe(v: &Json) -> String {
+    v.to_string().replace("</", "<\\/")
+}
+
+fn insert_opt(obj: &mut Json, key: &str, v: Option<&str>) {
+    if let (Some(v), Some(map)) = (v, obj.as_object_mut()) {
+        map.insert(key.to_string(), Json::String(v.to_string()));
+    }
+}
+
+pub fn facility_jsonld(f: &Facility, book: &Guidebook) -> String {
+    let t = &book.config.types[f.kind];
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": t.schema,
+        "name": f.name,
+        "alternateName": f.kana,
+        "address": postal_address(&f.address),
+        "telephone": f.phone.0,
+    });
+    insert_opt(&mut v, "faxNumber", f.fax.as_ref().map(|p| p.0.as_str()));
+    insert_opt(&mut v, "email", f.email.as_deref());
+    insert_opt(&mut v, "url", f.url.as_deref());
+    if let Some(l) = f.location {
+        v["geo"] = json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon});
+    }
+    if !f.hours.is_empty() {
+        v["openingHoursSpecification"] = opening_hours(&f.hours);
+    }
+    script_safe(&v)
+}
+
+pub fn window_jsonld(w: &Window, book: &Guidebook) -> String {
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "ContactPoint",
+        "name": w.name,
+        "contactType": w.name,
+        "telephone": w.phone.0,
+        "areaServed": book.config.municipality,
+    });
+    insert_opt(&mut v, "faxNumber", w.fax.as_ref().map(|p| p.0.as_str()));
+    insert_opt(&mut v, "email", w.email.as_deref());
+    insert_opt(&mut v, "url", w.url.as_deref());
+    if !w.hours.is_empty() {
+        v["hoursAvailable"] = opening_hours(&w.hours);
+    }
+    script_safe(&v)
+}

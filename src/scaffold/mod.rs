@@ -1,0 +1,119 @@
+//! `carebook new` and `carebook init`: commented starting points for
+//! coordinators, filled with the guidebook's own vocabularies.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::load;
+use crate::model::Config;
+
+const CONFIG: &str = include_str!("carebook.toml");
+const FACILITY: &str = include_str!("facility.yaml");
+const MEETING: &str = include_str!("meeting.yaml");
+const WINDOW: &str = include_str!("window.yaml");
+const PAGE: &str = include_str!("page.md");
+const INDEX: &str = include_str!("index.md");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Facility,
+    Meeting,
+    Window,
+}
+
+fn today() -> String {
+    chrono::Local::now().date_naive().to_string()
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn fill(template: &str, config: Option<&Config>) -> String {
+    let (types, areas, first_type, first_area, caps) = match config {
+        Some(c) => {
+            let t = c.types.first();
+            (
+                c.types.iter().map(|t| format!("{} ({})", t.key, t.name)).collect::<Vec<_>>().join(", "),
+                c.areas.iter().map(|a| format!("{} ({})", a.key, a.name)).collect::<Vec<_>>().join(", "),
+                t.map_or("clinic", |t| t.key.as_str()).to_string(),
+                c.areas.first().map_or("north", |a| a.key.as_str()).to_string(),
+                c.types
+                    .iter()
+                    .map(|t| {
+                        let keys: Vec<String> = t.capabilities.iter().map(|c| format!("{} {}", c.key, c.label)).collect();
+                        format!("\n#   {}: {}", t.key, keys.join(", "))
+                    })
+                    .collect::<String>(),
+            )
+        }
+        None => Default::default(),
+    };
+    template
+        .replace("{{types}}", &types)
+        .replace("{{areas}}", &areas)
+        .replace("{{type}}", &first_type)
+        .replace("{{area}}", &first_area)
+        .replace("{{capabilities}}", &format!("capability keys of each type:{caps}"))
+        .replace("{{window}}", "soudan-shienshitsu")
+        .replace("{{today}}", &today())
+}
+
+/// Writes a commented record template; returns its path.
+pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> {
+    if !valid_id(id) {
+        return Err(format!(
+            "\"{id}\" cannot be a record id\n  hint: the name becomes the file name and URL: use lower-case ASCII letters, digits, `-` and `_`, e.g. sakura-clinic"
+        ));
+    }
+    let config = load::config::load(root)
+        .map_err(|d| d.to_string())
+        .and_then(|(raw, src)| {
+            Config::validate(raw, &src).map_err(|ds| ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        })?;
+    let (dir, template) = match kind {
+        Kind::Facility => ("content/facilities", FACILITY),
+        Kind::Meeting => ("content/meetings", MEETING),
+        Kind::Window => ("content/windows", WINDOW),
+    };
+    let path = root.join(dir).join(format!("{id}.yaml"));
+    if path.exists() {
+        return Err(format!("{} already exists\n  hint: choose another name or edit that file", path.display()));
+    }
+    fs::create_dir_all(root.join(dir)).map_err(|e| e.to_string())?;
+    fs::write(&path, fill(template, Some(&config))).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// Creates a new guidebook in `dir` (which must be empty or absent).
+pub fn init(dir: &Path) -> io::Result<()> {
+    if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+        return Err(io::Error::other(format!(
+            "{} is not empty; init makes a new guidebook in an empty or new directory",
+            dir.display()
+        )));
+    }
+    let config = CONFIG.replace("{{as_of}}", &today());
+    let write = |rel: &str, text: &str| -> io::Result<()> {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(p, text)
+    };
+    write("carebook.toml", &config)?;
+    let (raw, src) = load::config::load(dir).map_err(|d| io::Error::other(d.to_string()))?;
+    let cfg = Config::validate(raw, &src)
+        .map_err(|ds| io::Error::other(ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    write("content/_index.md", INDEX)?;
+    write("content/facilities/sample-clinic.yaml", &fill(FACILITY, Some(&cfg)))?;
+    write(
+        "content/meetings/sample-meeting.yaml",
+        &fill(MEETING, Some(&cfg)).replace("# window: soudan-shienshitsu", "window: soudan-shienshitsu"),
+    )?;
+    write("content/windows/soudan-shienshitsu.yaml", &fill(WINDOW, Some(&cfg)).replace("featured: false", "featured: true"))?;
+    write("content/pages/how-to-use.md", PAGE)?;
+    write(".gitignore", "/public\n")?;
+    Ok(())
+}
