@@ -171,3 +171,16 @@ pub fn suggest<'a>(word: &str, what: &str, candidates: &[&'a str]) -> String {
         None => format!("{what}: {}", candidates.join(", ")),
     }
 }
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" (from serde_yaml
+/// and toml alike) as a short message and a did-you-mean hint.
+pub fn explain_unknown_field(message: &str) -> Option<(String, String)> {
+    let rest = message.split_once("unknown field `")?.1;
+    let (field, expected) = rest.split_once('`')?;
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = match did_you_mean(field, allowed.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? (allowed here: {})", allowed.join(", ")),
+        None => format!("allowed here: {}", allowed.join(", ")),
+    };
+    Some((format!("unknown field `{field}`"), hint))
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{did_you_mean, Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos};
 
 pub const FILE: &str = "carebook.toml";
 
@@ -102,17 +102,13 @@ pub fn load(root: &Path) -> Result<(RawConfig, ConfigSource), Diagnostic> {
         Err(e) => {
             let pos = e.span().map_or(Pos::File, |s| src.pos(s));
             let message = e.message().trim().to_string();
-            let mut d = Diagnostic::error(&src.path, pos, message.clone());
-            if let Some(rest) = message.strip_prefix("unknown field `") {
-                if let Some((field, expected)) = rest.split_once('`') {
-                    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-                    if let Some(s) = did_you_mean(field, allowed.iter().copied()) {
-                        d = d.with_hint(format!("did you mean `{s}`?"));
-                    }
+            let d = match crate::diag::explain_unknown_field(&message) {
+                Some((m, hint)) => Diagnostic::error(&src.path, pos, m).with_hint(hint),
+                None if message.starts_with("missing field") => {
+                    Diagnostic::error(&src.path, pos, message).with_hint("see the carebook.toml example in README.md")
                 }
-            } else if message.starts_with("missing field") {
-                d = d.with_hint("see the carebook.toml example in README.md");
-            }
+                None => Diagnostic::error(&src.path, pos, message),
+            };
             Err(d)
         }
     }

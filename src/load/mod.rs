@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::diag::{did_you_mean, Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos};
 
 /// Where a record came from.
 #[derive(Debug, Clone)]
@@ -255,22 +255,10 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnos
 }
 
 fn explain_yaml_error(message: &str) -> (String, Option<String>) {
-    // "unknown field `nmae`, expected one of `name`, `kana`"
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((field, expected)) = rest.split_once('`') {
-            let allowed: Vec<&str> = expected
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .collect();
-            let hint = match did_you_mean(field, allowed.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? (allowed here: {})", allowed.join(", ")),
-                None => format!("allowed here: {}", allowed.join(", ")),
-            };
-            return (format!("unknown field `{field}`"), Some(hint));
-        }
+    if let Some((m, hint)) = crate::diag::explain_unknown_field(message) {
+        return (m, Some(hint));
     }
-    if message.starts_with("invalid type") {
+    if message.contains("invalid type") {
         let hint = if message.contains("expected a sequence") {
             "write a list, e.g. `[a, b]` or one `- item` per line"
         } else if message.contains("expected struct") || message.contains("expected a map") {

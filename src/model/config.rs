@@ -164,7 +164,10 @@ impl Config {
                     errs.push(src.error(&c.key, format!("capability key \"{ck}\" is not a valid key")).with_hint(KEY_HINT));
                 }
                 if caps.iter().any(|x| x.key == ck) {
-                    errs.push(src.error(&c.key, format!("capability \"{ck}\" is defined twice for type \"{key}\"")));
+                    errs.push(
+                        src.error(&c.key, format!("capability \"{ck}\" is defined twice for type \"{key}\""))
+                            .with_hint("each capability of a type needs its own key"),
+                    );
                 }
                 caps.push(Capability {
                     short: c.short.unwrap_or_else(|| c.label.clone()),

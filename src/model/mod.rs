@@ -244,16 +244,16 @@ impl<'a> Check<'a> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !ok {
-            let (path, what) = if given.is_some() {
-                ("id", format!("id \"{id}\""))
+            let hint = "ids become URLs: use lower-case ASCII letters, digits, `-` and `_`, e.g. sakura-clinic (rename the file or set `id:`)";
+            if given.is_some() {
+                self.error("id", format!("id \"{id}\" is not a valid id"), hint);
             } else {
-                ("", format!("file name \"{id}\" (the record's id)"))
-            };
-            self.error(
-                path,
-                format!("{what} is not a valid id"),
-                "ids become URLs: use lower-case ASCII letters, digits, `-` and `_`, e.g. sakura-clinic (rename the file or set `id:`)",
-            );
+                let at = crate::diag::Pos::At { line: 1, col: 1 };
+                self.diags.push(
+                    Diagnostic::error(&self.source.path, at, format!("file name \"{id}\" (the record's id) is not a valid id"))
+                        .with_hint(hint),
+                );
+            }
         }
         id
     }
@@ -616,6 +616,7 @@ fn page(l: Loaded<raw::Page>) -> (Option<Page>, Vec<Diagnostic>) {
 fn duplicate_ids<'a>(
     items: impl Iterator<Item = (&'a str, &'a Path, Diagnostic)>,
     kind: &str,
+    root: &Path,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
@@ -626,7 +627,10 @@ fn duplicate_ids<'a>(
                     message: format!("duplicate {kind} id \"{id}\""),
                     ..at
                 }
-                .with_hint(format!("first defined in {}; rename one file or set a different `id:`", first.display())),
+                .with_hint(format!(
+                    "first defined in {}; rename one file or set a different `id:`",
+                    first.strip_prefix(root).unwrap_or(first).display()
+                )),
             );
         } else {
             seen.insert(id, path);
@@ -683,10 +687,10 @@ pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<D
             "",
         )
     };
-    duplicate_ids(facilities.iter().map(|f| (f.id.as_str(), f.source.as_path(), at_id(&f.source))), "facility", &mut diags);
-    duplicate_ids(windows.iter().map(|w| (w.id.as_str(), w.source.as_path(), at_id(&w.source))), "window", &mut diags);
-    duplicate_ids(drafts.iter().map(|m| (m.meeting.id.as_str(), m.meeting.source.as_path(), at_id(&m.meeting.source))), "meeting", &mut diags);
-    duplicate_ids(pages.iter().map(|p| (p.slug.as_str(), p.source.as_path(), at_id(&p.source))), "page", &mut diags);
+    duplicate_ids(facilities.iter().map(|f| (f.id.as_str(), f.source.as_path(), at_id(&f.source))), "facility", root, &mut diags);
+    duplicate_ids(windows.iter().map(|w| (w.id.as_str(), w.source.as_path(), at_id(&w.source))), "window", root, &mut diags);
+    duplicate_ids(drafts.iter().map(|m| (m.meeting.id.as_str(), m.meeting.source.as_path(), at_id(&m.meeting.source))), "meeting", root, &mut diags);
+    duplicate_ids(pages.iter().map(|p| (p.slug.as_str(), p.source.as_path(), at_id(&p.source))), "page", root, &mut diags);
 
     // Cross-links: meeting members and windows by id.
     let facility_ix: HashMap<&str, usize> = facilities.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();

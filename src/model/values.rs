@@ -53,6 +53,12 @@ impl Phone {
             return Ok(Phone(text.to_string()));
         }
         let folded = ascii_fold(text);
+        if folded.len() >= 10 && folded.starts_with('0') && folded.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(problem(
+                format!("{what} \"{text}\" has no hyphens"),
+                "write it hyphenated after the area code, e.g. \"06-6975-1234\"",
+            ));
+        }
         let hint = if is_phone(&folded) {
             format!("write it with ASCII digits and hyphens: \"{folded}\"")
         } else {

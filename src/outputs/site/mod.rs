@@ -109,20 +109,52 @@ impl Pages<'_> {
     }
 
     fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
-        let file = match self.theme.templates.get(template).map(|f| &f.origin) {
-            Some(Origin::Disk(p)) => p.clone(),
-            _ => format!("(built-in theme) templates/{template}").into(),
-        };
-        // tera's Display already carries the template position.
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        Diagnostic::error(file, Pos::File, format!("template {template} failed: {message}"))
-            .with_hint("fix the template, or delete the override to use the theme's")
+        template_diagnostic(self.theme, template, e)
     }
+}
+
+/// A tera error at the template file (on disk, or in the built-in theme)
+/// and the line and column tera reports.
+fn template_diagnostic(theme: &Theme, template: &str, e: &tera::Error) -> Diagnostic {
+    let (name, pos, message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.filename().to_string(),
+            Pos::At {
+                line: r.span().start_line,
+                col: r.span().start_col + 1,
+            },
+            r.message().to_string(),
+        ),
+        _ => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            // Build errors come as a report: "error: MSG\n --> name:line:col".
+            let located = message.lines().find_map(|l| {
+                let at = l.trim_start().strip_prefix("--> ")?;
+                let mut it = at.rsplitn(3, ':');
+                let (col, line, name) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?);
+                Some((name.to_string(), Pos::At { line, col }))
+            });
+            let first = message
+                .lines()
+                .find_map(|l| l.strip_prefix("error: "))
+                .map(|m| m.trim_start_matches("error: ").to_string());
+            match (located, first) {
+                (Some((name, pos)), Some(m)) => (name, pos, m),
+                _ => (template.to_string(), Pos::File, message),
+            }
+        }
+    };
+    let file = match theme.templates.get(&name).map(|f| &f.origin) {
+        Some(Origin::Disk(p)) => p.clone(),
+        _ => format!("(built-in theme) templates/{name}").into(),
+    };
+    Diagnostic::error(file, pos, format!("template {name}: {message}"))
+        .with_hint("fix the template, or delete the override to use the theme's")
 }
 
 fn ctx() -> Context {
@@ -145,13 +177,12 @@ impl Renderer for Site {
             .map(|(name, f)| (name.clone(), String::from_utf8_lossy(&f.data).into_owned()))
             .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
-            let file = root_templates_hint(&self.theme);
-            return Err(vec![Diagnostic::error(file, Pos::File, format!("theme templates do not compile: {e}"))
-                .with_hint("fix the template named in the message")]);
+            return Err(vec![template_diagnostic(&self.theme, "", &e)]);
         }
         for required in ["index.html", "type.html", "area.html", "facility.html", "windows.html", "window.html", "meetings.html", "meeting.html", "page.html", "404.html"] {
             if !tera.contains_template(required) {
-                return Err(vec![Diagnostic::error(root_templates_hint(&self.theme), Pos::File, format!("the theme has no template {required}"))]);
+                return Err(vec![Diagnostic::error(format!("templates/{required}"), Pos::File, format!("the theme has no template {required}"))
+                    .with_hint("a theme overriding the default must provide every page template")]);
             }
         }
 
@@ -342,17 +373,6 @@ impl Renderer for Site {
             Err(errors)
         }
     }
-}
-
-fn root_templates_hint(theme: &Theme) -> std::path::PathBuf {
-    theme
-        .templates
-        .values()
-        .find_map(|f| match &f.origin {
-            Origin::Disk(p) => p.parent().map(|p| p.to_path_buf()),
-            Origin::BuiltIn => None,
-        })
-        .unwrap_or_else(|| "templates".into())
 }
 
 fn xml_escape(s: &str) -> String {

@@ -1,0 +1,374 @@
+//! The carebook binary end to end, on fixture guidebooks.
+//!
+//! Invalid fixtures have their exact diagnostics (`path:line:col`, message,
+//! hint) in `expected-check.txt`; set CAREBOOK_BLESS=1 to rewrite them after
+//! an intended change, and review the diff.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn check_against_expected(name: &str) {
+    let root = fixture(name);
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "check of {name} should fail");
+    let got = stderr(&o);
+    let expected_path = root.join("expected-check.txt");
+    if std::env::var_os("CAREBOOK_BLESS").is_some() {
+        fs::write(&expected_path, &got).unwrap();
+    }
+    let expected = fs::read_to_string(&expected_path).expect("expected-check.txt");
+    assert_eq!(got, expected, "diagnostics of {name} differ from {}", expected_path.display());
+}
+
+#[test]
+fn invalid_records_report_every_problem_at_its_position() {
+    check_against_expected("invalid-records");
+}
+
+#[test]
+fn invalid_config_reports_every_problem_at_its_position() {
+    check_against_expected("invalid-config");
+}
+
+#[test]
+fn config_typo_gets_did_you_mean() {
+    check_against_expected("invalid-toml");
+}
+
+#[test]
+fn positions_point_at_the_offending_value() {
+    // Independent of the expected file: the reported column holds the value.
+    let root = fixture("invalid-records");
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    let mut checked = 0;
+    for line in err.lines().filter(|l| l.contains(": error: ")) {
+        let mut parts = line.splitn(4, ':');
+        let (file, l, c) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let (l, c): (usize, usize) = (l.parse().unwrap(), c.parse().unwrap());
+        let text = fs::read_to_string(root.join(file)).unwrap();
+        let src_line = text.lines().nth(l - 1).unwrap();
+        let at: String = src_line.chars().skip(c - 1).collect();
+        // Quoted values named in the message start exactly at the column.
+        if let Some(q) = line.split('"').nth(1) {
+            if (line.contains("is not") && !line.contains("file name")) || line.contains("unknown") || line.contains("no facility") || line.contains("has no hyphens") {
+                let at = at.trim_start_matches('"');
+                assert!(at.starts_with(q), "{line}\n  column {c} of line {l} is {at:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} positions checked:\n{err}");
+}
+
+#[test]
+fn valid_fixture_checks_clean_with_stale_warning() {
+    let root = fixture("valid");
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "content/facilities/aoba.md:11:11: warning: last verified 2025-01-10, 20 months before the guidebook's as_of date 2026-10-01\n  hint: confirm the record with the facility and update `verified` (stale after 12 months)\n"
+    );
+    assert!(stdout(&o).starts_with("checked 6 records"), "{}", stdout(&o));
+}
+
+#[test]
+fn build_writes_every_page_with_relative_links() {
+    let tmp = TempDir::new("build-valid");
+    let out = tmp.path().join("site");
+    build(&fixture("valid"), &out);
+    let files = tree(&out);
+    for p in [
+        "index.html",
+        "types/clinic.html",
+        "types/pharmacy.html",
+        "areas/north.html",
+        "areas/south.html",
+        "facilities/sakura.html",
+        "facilities/aoba.html",
+        "facilities/ikeda.html",
+        "windows.html",
+        "windows/soudan.html",
+        "meetings.html",
+        "meetings/byoin.html",
+        "pages/howto.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+    ] {
+        assert!(files.contains_key(p), "missing {p}; have {:?}", files.keys().collect::<Vec<_>>());
+    }
+    // Every local link and resource resolves from the page that uses it, so
+    // the site works under a sub-path and from file://.
+    let mut links = 0;
+    for (path, data) in &files {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(data);
+        assert!(html.contains("<html lang=\"ja\""), "{path} lacks lang=ja");
+        for attr in ["href=\"", "src=\""] {
+            for piece in html.split(attr).skip(1) {
+                let target = piece.split('"').next().unwrap();
+                if target.starts_with("http") || target.starts_with("tel:") || target.starts_with("mailto:") || target.starts_with("geo:") || target.starts_with('#') {
+                    assert!(attr == "href=\"", "{path} loads an external resource {target}");
+                    continue;
+                }
+                let target = target.split(['#', '?']).next().unwrap();
+                if target.is_empty() {
+                    continue;
+                }
+                assert!(!target.starts_with('/'), "{path}: absolute link {target}");
+                let base = Path::new(path).parent().unwrap();
+                let resolved = normalize(&base.join(target));
+                if resolved == "search.html" {
+                    continue; // the search page is made by the search output
+                }
+                assert!(files.contains_key(&resolved), "{path}: broken link {target} -> {resolved}");
+                links += 1;
+            }
+        }
+    }
+    assert!(links > 100, "only {links} links checked");
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
+    assert!(sitemap.contains("<loc>https://example.org/guidebook/facilities/sakura.html</loc>"));
+}
+
+fn normalize(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c.as_os_str().to_str().unwrap() {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s.to_string()),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn pages_show_the_records_fields() {
+    let tmp = TempDir::new("build-fields");
+    let out = tmp.path().join("site");
+    build(&fixture("valid"), &out);
+    let page = fs::read_to_string(out.join("facilities/sakura.html")).unwrap();
+    for s in ["さくら内科クリニック", "〒537-0025", "06-0000-1001", "tel:0600001001", "06-0000-1002", "月～金", "09:00", "看護師 山田", "2026年9月15日", "openstreetmap.org/?mlat=34.6712", "\"@type\":\"MedicalClinic\""] {
+        assert!(page.contains(s), "facility page lacks {s}");
+    }
+    // The clinic list is in 五十音 order: いけだ before さくら.
+    let list = fs::read_to_string(out.join("types/clinic.html")).unwrap();
+    let (i, s) = (list.find("池田クリニック").unwrap(), list.find("さくら内科クリニック").unwrap());
+    assert!(i < s, "type list not in 五十音 order");
+    // ○ for a capability it has, － for one it lacks, per row.
+    let row = &list[s..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(row.matches('○').count(), 2, "{row}");
+    assert_eq!(row.matches('－').count(), 1, "{row}");
+    // Raw HTML in a description is shown as text, never run.
+    let aoba = fs::read_to_string(out.join("facilities/aoba.html")).unwrap();
+    assert!(aoba.contains("&lt;script&gt;"), "script not escaped");
+    assert!(!aoba.contains("<script>alert"), "raw script reached the page");
+    let meetings = fs::read_to_string(out.join("meetings.html")).unwrap();
+    for s in ["病院連絡会", "区内8病院", "病院間や地域の開業医との連携を図る", "年4回"] {
+        assert!(meetings.contains(s), "meetings page lacks {s}");
+    }
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("在宅医療・介護連携相談支援室"), "featured window not on the top page");
+    assert!(index.contains("架空"), "sample guidebook not marked fictional");
+}
+
+#[test]
+fn internal_fields_never_reach_the_output() {
+    for (root, secrets) in [(fixture("valid"), ["SECRET-SAKURA", "090-9999-0001", "SECRET-AOBA", "SECRET-WINDOW"].map(String::from).to_vec()), (repo(), internal_values(&repo()))] {
+        assert!(!secrets.is_empty());
+        let tmp = TempDir::new("internal");
+        let out = tmp.path().join("site");
+        build(&root, &out);
+        for (path, data) in tree(&out) {
+            let text = String::from_utf8_lossy(&data);
+            for s in &secrets {
+                assert!(!text.contains(&**s), "{path} contains internal text {s:?}");
+            }
+        }
+    }
+}
+
+/// Every string under `internal:` in the sample guidebook's records.
+fn internal_values(root: &Path) -> Vec<String> {
+    fn strings(v: &serde_yaml::Value, out: &mut Vec<String>) {
+        match v {
+            serde_yaml::Value::String(s) => out.push(s.clone()),
+            serde_yaml::Value::Sequence(s) => s.iter().for_each(|v| strings(v, out)),
+            serde_yaml::Value::Mapping(m) => m.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root.join("content")) {
+        let e = e.unwrap();
+        let text = match fs::read_to_string(e.path()) {
+            Ok(t) if e.file_type().is_file() => t,
+            _ => continue,
+        };
+        let yaml = if e.path().extension().is_some_and(|x| x == "md") {
+            text.split("---").nth(1).unwrap_or("").to_string()
+        } else {
+            text
+        };
+        if let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(&yaml) {
+            if let Some(v) = m.get("internal") {
+                strings(v, &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let tmp = TempDir::new("atomic");
+    let out = tmp.path().join("site");
+    build(&fixture("valid"), &out);
+    let before = tree(&out);
+    let o = carebook(&["build", "--root", fixture("invalid-records").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+    assert_eq!(tree(&out), before, "a failed build changed the output");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "staging directories left behind: {leftovers:?}");
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_write() {
+    let tmp = TempDir::new("foreign");
+    let out = tmp.path().join("mine");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("thesis.txt"), "precious").unwrap();
+    let o = carebook(&["build", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("was not written by carebook"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(out.join("thesis.txt")).unwrap(), "precious");
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let tmp = TempDir::new("determinism");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&repo(), &a);
+    build(&repo(), &b);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(ta.len() > 80, "{}", ta.len());
+    assert!(ta == tb, "two builds differ");
+}
+
+#[test]
+fn sample_guidebook_is_complete() {
+    let o = carebook(&["check", "--root", repo().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tmp = TempDir::new("sample");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let files = tree(&out);
+    let facilities = files.keys().filter(|k| k.starts_with("facilities/")).count();
+    assert!(facilities >= 40, "only {facilities} facilities");
+    let types = files.keys().filter(|k| k.starts_with("types/")).count();
+    let areas = files.keys().filter(|k| k.starts_with("areas/")).count();
+    assert!(types >= 7 && areas >= 2, "{types} types, {areas} areas");
+    // every type list has at least one facility row
+    for (k, v) in &files {
+        if k.starts_with("types/") {
+            assert!(String::from_utf8_lossy(v).contains("href=\"../facilities/"), "{k} lists no facility");
+        }
+    }
+    let meetings = String::from_utf8_lossy(&files["meetings.html"]).into_owned();
+    for m in ["居宅介護支援事業者連絡会", "病院連絡会", "訪問看護ステーション連絡会", "介護サービス事業所連絡会", "通所介護事業者連絡会", "区民啓発会議", "多職種連携会議", "地域ケア会議", "相談内容検討会"] {
+        assert!(meetings.contains(m), "meetings table lacks {m}");
+    }
+    let window = String::from_utf8_lossy(&files["windows/soudan-shienshitsu.html"]).into_owned();
+    for s in ["コーディネーター", "常勤", "非常勤", "歯科衛生士", "看護師"] {
+        assert!(window.contains(s), "consultation room page lacks {s}");
+    }
+}
+
+#[test]
+fn init_makes_a_guidebook_that_builds_and_new_adds_valid_records() {
+    let tmp = TempDir::new("init");
+    let dir = tmp.path().join("ward");
+    let o = carebook(&["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for kind in ["facility", "meeting", "window"] {
+        let o = carebook(&["new", kind, &format!("new-{kind}"), "--root", dir.to_str().unwrap()]);
+        assert!(o.status.success(), "new {kind}: {}", stderr(&o));
+    }
+    assert!(dir.join("content/facilities/new-facility.yaml").exists());
+    let o = carebook(&["check", "--root", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "init + new do not check clean:\n{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "warnings on a fresh guidebook:\n{}", stderr(&o));
+    build(&dir, &dir.join("public"));
+    assert!(dir.join("public/facilities/sample-clinic.html").exists());
+    // A second record with the same name is refused, as is a name that is no id.
+    let o = carebook(&["new", "facility", "new-facility", "--root", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"));
+    let o = carebook(&["new", "facility", "さくら", "--root", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot be a record id"));
+    // init refuses a directory that has files.
+    let o = carebook(&["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn template_override_wins_and_a_broken_one_is_reported() {
+    let tmp = TempDir::new("override");
+    let root = tmp.path().join("book");
+    copy_dir(&fixture("valid"), &root);
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("templates/page.html"), "<html lang=\"ja\"><p>OVERRIDDEN {{ page.title }}</p></html>").unwrap();
+    fs::create_dir_all(root.join("static")).unwrap();
+    fs::write(root.join("static/extra.txt"), "extra").unwrap();
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    assert!(fs::read_to_string(out.join("pages/howto.html")).unwrap().contains("OVERRIDDEN 使い方"));
+    assert_eq!(fs::read_to_string(out.join("static/extra.txt")).unwrap(), "extra");
+    // A template that fails is reported with its file, and nothing is replaced.
+    let before = tree(&out);
+    fs::write(root.join("templates/page.html"), "{{ page.title | no_such_filter }}").unwrap();
+    let o = carebook(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("templates/page.html:1:17: error: template page.html: Unknown filter `no_such_filter`"), "{}", stderr(&o));
+    assert_eq!(tree(&out), before);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn summary_line_and_quiet() {
+    let tmp = TempDir::new("summary");
+    let out = tmp.path().join("site");
+    let o = carebook(&["build", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.starts_with("built 6 records into ") && s.contains(" ms"), "{s}");
+    let o = carebook(&["build", "--quiet", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(stdout(&o).is_empty());
+}
