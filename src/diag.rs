@@ -165,7 +165,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// A hint naming the closest candidate, or listing them all when none is close.
-pub fn suggest<'a>(word: &str, what: &str, candidates: &[&'a str]) -> String {
+pub fn suggest(word: &str, what: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`? ({what}: {})", candidates.join(", ")),
         None => format!("{what}: {}", candidates.join(", ")),

@@ -23,7 +23,7 @@ pub fn start(stage: &'static str, total: usize) {
 /// Counts one unit of work; redraws every 2,000 units.
 pub fn tick(done: &AtomicUsize) {
     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-    if n % 2000 == 0 && ENABLED.load(Ordering::Relaxed) {
+    if n.is_multiple_of(2000) && ENABLED.load(Ordering::Relaxed) {
         let stage = *STAGE.lock().unwrap_or_else(|p| p.into_inner());
         let total = TOTAL.load(Ordering::Relaxed);
         let mut err = std::io::stderr().lock();

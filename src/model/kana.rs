@@ -63,7 +63,7 @@ fn plain(c: char) -> char {
         'ゕ' => 'か',
         'ゖ' => 'け',
         'ゔ' => 'う',
-        'が'..='ぢ' if (c as u32) % 2 == 0 => char::from_u32(c as u32 - 1).unwrap_or(c),
+        'が'..='ぢ' if (c as u32).is_multiple_of(2) => char::from_u32(c as u32 - 1).unwrap_or(c),
         'づ' | 'で' | 'ど' => char::from_u32(c as u32 - 1).unwrap_or(c),
         'ば' | 'び' | 'ぶ' | 'べ' | 'ぼ' => char::from_u32(c as u32 - 1).unwrap_or(c),
         'ぱ' | 'ぴ' | 'ぷ' | 'ぺ' | 'ぽ' => char::from_u32(c as u32 - 2).unwrap_or(c),

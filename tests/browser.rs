@@ -1,0 +1,91 @@
+//! The built sample site in a real browser: Debian's chromium, headless,
+//! opening pages from disk (file://). Checks that pages render without
+//! console errors and reflow without horizontal scrolling at 200 % zoom on
+//! a 640 px window, i.e. 320 CSS px (WCAG's reflow width; headless chromium
+//! will not make a window narrower than 500 px, so the zoom is CSS `zoom`).
+//!
+//! Needs /usr/bin/chromium (installed by .ci/run); fails if it is missing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+fn chromium() -> PathBuf {
+    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("chromium not found: install Debian's chromium (apt-get install chromium), as .ci/run does")
+}
+
+/// Loads `page` at the given width and returns (DOM, console output).
+fn load(page: &Path, width: u32) -> (String, String) {
+    let profile = TempDir::new(&format!("chromium-profile-{width}-{}", page.file_stem().unwrap().to_string_lossy()));
+    let o = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--window-size={width},900"),
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    assert!(o.status.success(), "chromium failed on {}: {}", page.display(), String::from_utf8_lossy(&o.stderr));
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A copy of a page that records, in the DOM, whether it overflows sideways.
+fn with_probe(page: &Path) -> PathBuf {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probe = "<script>addEventListener('load',()=>{const d=document.documentElement;document.body.setAttribute('data-probe',`scroll=${d.scrollWidth};view=${d.clientWidth}`)})</script>";
+    let html = html
+        .replacen("</head>", "<style>html{zoom:2}</style></head>", 1)
+        .replacen("</body>", &format!("{probe}</body>"), 1);
+    let copy = page.with_file_name(format!("probe-{}", page.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&copy, html).unwrap();
+    copy
+}
+
+#[test]
+fn sample_pages_render_and_reflow_on_a_narrow_screen() {
+    let tmp = TempDir::new("browser");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let out = out.canonicalize().unwrap();
+    let pages = [
+        "index.html",
+        "types/clinic.html",
+        "types/pharmacy.html",
+        "areas/north.html",
+        "facilities/higashinari-naika-clinic.html",
+        "windows.html",
+        "windows/soudan-shienshitsu.html",
+        "meetings.html",
+        "pages/how-to-use.html",
+    ];
+    for rel in pages {
+        let page = out.join(rel);
+        assert!(page.exists(), "{rel} was not built");
+        let (dom, console) = load(&with_probe(&page), 640);
+        assert!(dom.contains("<main"), "{rel}: no <main> in the rendered DOM");
+        assert!(!console.contains("Uncaught"), "{rel}: script error:\n{console}");
+        assert!(!console.contains("Failed to load resource"), "{rel}: missing resource:\n{console}");
+        let probe = dom.split("data-probe=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_else(|| panic!("{rel}: probe did not run"));
+        let nums: Vec<u32> = probe.split(';').map(|kv| kv.split('=').nth(1).unwrap().parse().unwrap()).collect();
+        assert!(nums[0] <= nums[1], "{rel}: scrolls sideways at 200% zoom on 640px ({probe})");
+    }
+}
