@@ -6,7 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -28,8 +30,17 @@ fn main() {
     writeln!(f, "pub static DEFAULT_THEME: &[(&str, &[u8])] = &[").unwrap();
     for p in files {
         println!("cargo:rerun-if-changed={}", p.display());
-        let rel = p.strip_prefix(&theme).unwrap().to_string_lossy().replace('\\', "/");
-        writeln!(f, "    ({rel:?}, include_bytes!({:?})),", p.display().to_string()).unwrap();
+        let rel = p
+            .strip_prefix(&theme)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        writeln!(
+            f,
+            "    ({rel:?}, include_bytes!({:?})),",
+            p.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(f, "];").unwrap();
 }

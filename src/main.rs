@@ -9,7 +9,11 @@ use carebook::pipeline::{self, Report};
 use carebook::{progress, scaffold};
 
 #[derive(Parser)]
-#[command(name = "carebook", version, about = "Build a home medical and nursing care guidebook (在宅医療・介護連携ガイドブック) into a static website")]
+#[command(
+    name = "carebook",
+    version,
+    about = "Build a home medical and nursing care guidebook (在宅医療・介護連携ガイドブック) into a static website"
+)]
 struct Cli {
     /// Print only problems, no summary.
     #[arg(long, short, global = true)]
@@ -56,7 +60,11 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
             "{errors} error{}, {warnings} warning{}; {}",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
-            if built { "nothing was written (the previous output is unchanged)" } else { "fix them and check again" }
+            if built {
+                "nothing was written (the previous output is unchanged)"
+            } else {
+                "fix them and check again"
+            }
         );
         return ExitCode::from(1);
     }
@@ -71,7 +79,11 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
                 if warnings == 1 { "" } else { "s" }
             );
         } else {
-            println!("checked {} records in {ms:.0} ms: no errors, {warnings} warning{}", r.records, if warnings == 1 { "" } else { "s" });
+            println!(
+                "checked {} records in {ms:.0} ms: no errors, {warnings} warning{}",
+                r.records,
+                if warnings == 1 { "" } else { "s" }
+            );
         }
     }
     ExitCode::SUCCESS
@@ -94,7 +106,10 @@ fn main() -> ExitCode {
         Command::New { kind, name, root } => match scaffold::new_record(&root, kind, &name) {
             Ok(path) => {
                 if !cli.quiet {
-                    println!("wrote {}: fill it in, then run `carebook check`", path.display());
+                    println!(
+                        "wrote {}: fill it in, then run `carebook check`",
+                        path.display()
+                    );
                 }
                 ExitCode::SUCCESS
             }

@@ -99,8 +99,12 @@ pub fn build(root: &Path, out: &Path) -> Report {
         Ok(s) => s,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error(out, Pos::File, format!("cannot prepare the output directory: {e}"))
-                    .with_hint("pass another directory with --out"),
+                Diagnostic::error(
+                    out,
+                    Pos::File,
+                    format!("cannot prepare the output directory: {e}"),
+                )
+                .with_hint("pass another directory with --out"),
             );
             return report(diagnostics, records, 0, 0);
         }
@@ -117,7 +121,11 @@ pub fn build(root: &Path, out: &Path) -> Report {
     }
     let (files, bytes) = (staging.files(), staging.bytes());
     if let Err(e) = staging.commit() {
-        diagnostics.push(Diagnostic::error(out, Pos::File, format!("cannot replace the output directory: {e}")));
+        diagnostics.push(Diagnostic::error(
+            out,
+            Pos::File,
+            format!("cannot replace the output directory: {e}"),
+        ));
     }
     report(diagnostics, records, files, bytes)
 }

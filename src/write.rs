@@ -34,14 +34,20 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        fs::write(dir.join(MARKER), "written by carebook; the whole directory is replaced on every build\n")?;
+        fs::write(
+            dir.join(MARKER),
+            "written by carebook; the whole directory is replaced on every build\n",
+        )?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),

@@ -19,12 +19,17 @@ fn chromium() -> PathBuf {
         .iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
-        .expect("chromium not found: install Debian's chromium (apt-get install chromium), as .ci/run does")
+        .expect(
+        "chromium not found: install Debian's chromium (apt-get install chromium), as .ci/run does",
+    )
 }
 
 /// Loads `page` at the given width and returns (DOM, console output).
 fn load(page: &Path, width: u32) -> (String, String) {
-    let profile = TempDir::new(&format!("chromium-profile-{width}-{}", page.file_stem().unwrap().to_string_lossy()));
+    let profile = TempDir::new(&format!(
+        "chromium-profile-{width}-{}",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
     let o = Command::new(chromium())
         .args([
             "--headless",
@@ -44,8 +49,16 @@ fn load(page: &Path, width: u32) -> (String, String) {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("run chromium");
-    assert!(o.status.success(), "chromium failed on {}: {}", page.display(), String::from_utf8_lossy(&o.stderr));
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    assert!(
+        o.status.success(),
+        "chromium failed on {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// A copy of a page that records, in the DOM, whether it overflows sideways.
@@ -55,7 +68,10 @@ fn with_probe(page: &Path) -> PathBuf {
     let html = html
         .replacen("</head>", "<style>html{zoom:2}</style></head>", 1)
         .replacen("</body>", &format!("{probe}</body>"), 1);
-    let copy = page.with_file_name(format!("probe-{}", page.file_name().unwrap().to_string_lossy()));
+    let copy = page.with_file_name(format!(
+        "probe-{}",
+        page.file_name().unwrap().to_string_lossy()
+    ));
     std::fs::write(&copy, html).unwrap();
     copy
 }
@@ -81,11 +97,30 @@ fn sample_pages_render_and_reflow_on_a_narrow_screen() {
         let page = out.join(rel);
         assert!(page.exists(), "{rel} was not built");
         let (dom, console) = load(&with_probe(&page), 640);
-        assert!(dom.contains("<main"), "{rel}: no <main> in the rendered DOM");
-        assert!(!console.contains("Uncaught"), "{rel}: script error:\n{console}");
-        assert!(!console.contains("Failed to load resource"), "{rel}: missing resource:\n{console}");
-        let probe = dom.split("data-probe=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_else(|| panic!("{rel}: probe did not run"));
-        let nums: Vec<u32> = probe.split(';').map(|kv| kv.split('=').nth(1).unwrap().parse().unwrap()).collect();
-        assert!(nums[0] <= nums[1], "{rel}: scrolls sideways at 200% zoom on 640px ({probe})");
+        assert!(
+            dom.contains("<main"),
+            "{rel}: no <main> in the rendered DOM"
+        );
+        assert!(
+            !console.contains("Uncaught"),
+            "{rel}: script error:\n{console}"
+        );
+        assert!(
+            !console.contains("Failed to load resource"),
+            "{rel}: missing resource:\n{console}"
+        );
+        let probe = dom
+            .split("data-probe=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("{rel}: probe did not run"));
+        let nums: Vec<u32> = probe
+            .split(';')
+            .map(|kv| kv.split('=').nth(1).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            nums[0] <= nums[1],
+            "{rel}: scrolls sideways at 200% zoom on 640px ({probe})"
+        );
     }
 }

@@ -21,7 +21,12 @@ fn check_against_expected(name: &str) {
         fs::write(&expected_path, &got).unwrap();
     }
     let expected = fs::read_to_string(&expected_path).expect("expected-check.txt");
-    assert_eq!(got, expected, "diagnostics of {name} differ from {}", expected_path.display());
+    assert_eq!(
+        got,
+        expected,
+        "diagnostics of {name} differ from {}",
+        expected_path.display()
+    );
 }
 
 #[test]
@@ -48,16 +53,27 @@ fn positions_point_at_the_offending_value() {
     let mut checked = 0;
     for line in err.lines().filter(|l| l.contains(": error: ")) {
         let mut parts = line.splitn(4, ':');
-        let (file, l, c) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let (file, l, c) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
         let (l, c): (usize, usize) = (l.parse().unwrap(), c.parse().unwrap());
         let text = fs::read_to_string(root.join(file)).unwrap();
         let src_line = text.lines().nth(l - 1).unwrap();
         let at: String = src_line.chars().skip(c - 1).collect();
         // Quoted values named in the message start exactly at the column.
         if let Some(q) = line.split('"').nth(1) {
-            if (line.contains("is not") && !line.contains("file name")) || line.contains("unknown") || line.contains("no facility") || line.contains("has no hyphens") {
+            if (line.contains("is not") && !line.contains("file name"))
+                || line.contains("unknown")
+                || line.contains("no facility")
+                || line.contains("has no hyphens")
+            {
                 let at = at.trim_start_matches('"');
-                assert!(at.starts_with(q), "{line}\n  column {c} of line {l} is {at:?}");
+                assert!(
+                    at.starts_with(q),
+                    "{line}\n  column {c} of line {l} is {at:?}"
+                );
                 checked += 1;
             }
         }
@@ -74,7 +90,11 @@ fn valid_fixture_checks_clean_with_stale_warning() {
         stderr(&o),
         "content/facilities/aoba.md:11:11: warning: last verified 2025-01-10, 20 months before the guidebook's as_of date 2026-10-01\n  hint: confirm the record with the facility and update `verified` (stale after 12 months)\n"
     );
-    assert!(stdout(&o).starts_with("checked 6 records"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("checked 6 records"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -102,7 +122,11 @@ fn build_writes_every_page_with_relative_links() {
         "robots.txt",
         "static/style.css",
     ] {
-        assert!(files.contains_key(p), "missing {p}; have {:?}", files.keys().collect::<Vec<_>>());
+        assert!(
+            files.contains_key(p),
+            "missing {p}; have {:?}",
+            files.keys().collect::<Vec<_>>()
+        );
     }
     // Every local link and resource resolves from the page that uses it, so
     // the site works under a sub-path and from file://.
@@ -116,8 +140,16 @@ fn build_writes_every_page_with_relative_links() {
         for attr in ["href=\"", "src=\""] {
             for piece in html.split(attr).skip(1) {
                 let target = piece.split('"').next().unwrap();
-                if target.starts_with("http") || target.starts_with("tel:") || target.starts_with("mailto:") || target.starts_with("geo:") || target.starts_with('#') {
-                    assert!(attr == "href=\"", "{path} loads an external resource {target}");
+                if target.starts_with("http")
+                    || target.starts_with("tel:")
+                    || target.starts_with("mailto:")
+                    || target.starts_with("geo:")
+                    || target.starts_with('#')
+                {
+                    assert!(
+                        attr == "href=\"",
+                        "{path} loads an external resource {target}"
+                    );
                     continue;
                 }
                 let target = target.split(['#', '?']).next().unwrap();
@@ -130,7 +162,10 @@ fn build_writes_every_page_with_relative_links() {
                 if resolved == "search.html" {
                     continue; // the search page is made by the search output
                 }
-                assert!(files.contains_key(&resolved), "{path}: broken link {target} -> {resolved}");
+                assert!(
+                    files.contains_key(&resolved),
+                    "{path}: broken link {target} -> {resolved}"
+                );
                 links += 1;
             }
         }
@@ -160,12 +195,27 @@ fn pages_show_the_records_fields() {
     let out = tmp.path().join("site");
     build(&fixture("valid"), &out);
     let page = fs::read_to_string(out.join("facilities/sakura.html")).unwrap();
-    for s in ["さくら内科クリニック", "〒537-0025", "06-0000-1001", "tel:0600001001", "06-0000-1002", "月～金", "09:00", "看護師 山田", "2026年9月15日", "openstreetmap.org/?mlat=34.6712", "\"@type\":\"MedicalClinic\""] {
+    for s in [
+        "さくら内科クリニック",
+        "〒537-0025",
+        "06-0000-1001",
+        "tel:0600001001",
+        "06-0000-1002",
+        "月～金",
+        "09:00",
+        "看護師 山田",
+        "2026年9月15日",
+        "openstreetmap.org/?mlat=34.6712",
+        "\"@type\":\"MedicalClinic\"",
+    ] {
         assert!(page.contains(s), "facility page lacks {s}");
     }
     // The clinic list is in 五十音 order: いけだ before さくら.
     let list = fs::read_to_string(out.join("types/clinic.html")).unwrap();
-    let (i, s) = (list.find("池田クリニック").unwrap(), list.find("さくら内科クリニック").unwrap());
+    let (i, s) = (
+        list.find("池田クリニック").unwrap(),
+        list.find("さくら内科クリニック").unwrap(),
+    );
     assert!(i < s, "type list not in 五十音 order");
     // ○ for a capability it has, － for one it lacks, per row.
     let row = &list[s..];
@@ -175,19 +225,46 @@ fn pages_show_the_records_fields() {
     // Raw HTML in a description is shown as text, never run.
     let aoba = fs::read_to_string(out.join("facilities/aoba.html")).unwrap();
     assert!(aoba.contains("&lt;script&gt;"), "script not escaped");
-    assert!(!aoba.contains("<script>alert"), "raw script reached the page");
+    assert!(
+        !aoba.contains("<script>alert"),
+        "raw script reached the page"
+    );
     let meetings = fs::read_to_string(out.join("meetings.html")).unwrap();
-    for s in ["病院連絡会", "区内8病院", "病院間や地域の開業医との連携を図る", "年4回"] {
+    for s in [
+        "病院連絡会",
+        "区内8病院",
+        "病院間や地域の開業医との連携を図る",
+        "年4回",
+    ] {
         assert!(meetings.contains(s), "meetings page lacks {s}");
     }
     let index = fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(index.contains("在宅医療・介護連携相談支援室"), "featured window not on the top page");
-    assert!(index.contains("架空"), "sample guidebook not marked fictional");
+    assert!(
+        index.contains("在宅医療・介護連携相談支援室"),
+        "featured window not on the top page"
+    );
+    assert!(
+        index.contains("架空"),
+        "sample guidebook not marked fictional"
+    );
 }
 
 #[test]
 fn internal_fields_never_reach_the_output() {
-    for (root, secrets) in [(fixture("valid"), ["SECRET-SAKURA", "090-9999-0001", "SECRET-AOBA", "SECRET-WINDOW"].map(String::from).to_vec()), (repo(), internal_values(&repo()))] {
+    for (root, secrets) in [
+        (
+            fixture("valid"),
+            [
+                "SECRET-SAKURA",
+                "090-9999-0001",
+                "SECRET-AOBA",
+                "SECRET-WINDOW",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (repo(), internal_values(&repo())),
+    ] {
         assert!(!secrets.is_empty());
         let tmp = TempDir::new("internal");
         let out = tmp.path().join("site");
@@ -223,7 +300,8 @@ fn internal_values(root: &Path) -> Vec<String> {
         } else {
             text
         };
-        if let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(&yaml) {
+        if let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(&yaml)
+        {
             if let Some(v) = m.get("internal") {
                 strings(v, &mut out);
             }
@@ -238,12 +316,25 @@ fn failed_build_leaves_previous_output_untouched() {
     let out = tmp.path().join("site");
     build(&fixture("valid"), &out);
     let before = tree(&out);
-    let o = carebook(&["build", "--root", fixture("invalid-records").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = carebook(&[
+        "build",
+        "--root",
+        fixture("invalid-records").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert_eq!(tree(&out), before, "a failed build changed the output");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "staging directories left behind: {leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "staging directories left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -252,10 +343,23 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     let out = tmp.path().join("mine");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("thesis.txt"), "precious").unwrap();
-    let o = carebook(&["build", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = carebook(&[
+        "build",
+        "--root",
+        fixture("valid").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("was not written by carebook"), "{}", stderr(&o));
-    assert_eq!(fs::read_to_string(out.join("thesis.txt")).unwrap(), "precious");
+    assert!(
+        stderr(&o).contains("was not written by carebook"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "precious"
+    );
 }
 
 #[test]
@@ -277,7 +381,10 @@ fn sample_guidebook_is_complete() {
     let out = tmp.path().join("site");
     build(&repo(), &out);
     let files = tree(&out);
-    let facilities = files.keys().filter(|k| k.starts_with("facilities/")).count();
+    let facilities = files
+        .keys()
+        .filter(|k| k.starts_with("facilities/"))
+        .count();
     assert!(facilities >= 40, "only {facilities} facilities");
     let types = files.keys().filter(|k| k.starts_with("types/")).count();
     let areas = files.keys().filter(|k| k.starts_with("areas/")).count();
@@ -285,11 +392,24 @@ fn sample_guidebook_is_complete() {
     // every type list has at least one facility row
     for (k, v) in &files {
         if k.starts_with("types/") {
-            assert!(String::from_utf8_lossy(v).contains("href=\"../facilities/"), "{k} lists no facility");
+            assert!(
+                String::from_utf8_lossy(v).contains("href=\"../facilities/"),
+                "{k} lists no facility"
+            );
         }
     }
     let meetings = String::from_utf8_lossy(&files["meetings.html"]).into_owned();
-    for m in ["居宅介護支援事業者連絡会", "病院連絡会", "訪問看護ステーション連絡会", "介護サービス事業所連絡会", "通所介護事業者連絡会", "区民啓発会議", "多職種連携会議", "地域ケア会議", "相談内容検討会"] {
+    for m in [
+        "居宅介護支援事業者連絡会",
+        "病院連絡会",
+        "訪問看護ステーション連絡会",
+        "介護サービス事業所連絡会",
+        "通所介護事業者連絡会",
+        "区民啓発会議",
+        "多職種連携会議",
+        "地域ケア会議",
+        "相談内容検討会",
+    ] {
         assert!(meetings.contains(m), "meetings table lacks {m}");
     }
     let window = String::from_utf8_lossy(&files["windows/soudan-shienshitsu.html"]).into_owned();
@@ -305,17 +425,37 @@ fn init_makes_a_guidebook_that_builds_and_new_adds_valid_records() {
     let o = carebook(&["init", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     for kind in ["facility", "meeting", "window"] {
-        let o = carebook(&["new", kind, &format!("new-{kind}"), "--root", dir.to_str().unwrap()]);
+        let o = carebook(&[
+            "new",
+            kind,
+            &format!("new-{kind}"),
+            "--root",
+            dir.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "new {kind}: {}", stderr(&o));
     }
     assert!(dir.join("content/facilities/new-facility.yaml").exists());
     let o = carebook(&["check", "--root", dir.to_str().unwrap()]);
-    assert!(o.status.success(), "init + new do not check clean:\n{}", stderr(&o));
-    assert!(stderr(&o).is_empty(), "warnings on a fresh guidebook:\n{}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "init + new do not check clean:\n{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).is_empty(),
+        "warnings on a fresh guidebook:\n{}",
+        stderr(&o)
+    );
     build(&dir, &dir.join("public"));
     assert!(dir.join("public/facilities/sample-clinic.html").exists());
     // A second record with the same name is refused, as is a name that is no id.
-    let o = carebook(&["new", "facility", "new-facility", "--root", dir.to_str().unwrap()]);
+    let o = carebook(&[
+        "new",
+        "facility",
+        "new-facility",
+        "--root",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("already exists"));
     let o = carebook(&["new", "facility", "さくら", "--root", dir.to_str().unwrap()]);
@@ -332,19 +472,44 @@ fn template_override_wins_and_a_broken_one_is_reported() {
     let root = tmp.path().join("book");
     copy_dir(&fixture("valid"), &root);
     fs::create_dir_all(root.join("templates")).unwrap();
-    fs::write(root.join("templates/page.html"), "<html lang=\"ja\"><p>OVERRIDDEN {{ page.title }}</p></html>").unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "<html lang=\"ja\"><p>OVERRIDDEN {{ page.title }}</p></html>",
+    )
+    .unwrap();
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/extra.txt"), "extra").unwrap();
     let out = tmp.path().join("site");
     build(&root, &out);
-    assert!(fs::read_to_string(out.join("pages/howto.html")).unwrap().contains("OVERRIDDEN 使い方"));
-    assert_eq!(fs::read_to_string(out.join("static/extra.txt")).unwrap(), "extra");
+    assert!(fs::read_to_string(out.join("pages/howto.html"))
+        .unwrap()
+        .contains("OVERRIDDEN 使い方"));
+    assert_eq!(
+        fs::read_to_string(out.join("static/extra.txt")).unwrap(),
+        "extra"
+    );
     // A template that fails is reported with its file, and nothing is replaced.
     let before = tree(&out);
-    fs::write(root.join("templates/page.html"), "{{ page.title | no_such_filter }}").unwrap();
-    let o = carebook(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    fs::write(
+        root.join("templates/page.html"),
+        "{{ page.title | no_such_filter }}",
+    )
+    .unwrap();
+    let o = carebook(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("templates/page.html:1:17: error: template page.html: Unknown filter `no_such_filter`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "templates/page.html:1:17: error: template page.html: Unknown filter `no_such_filter`"
+        ),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(tree(&out), before);
 }
 
@@ -365,10 +530,26 @@ fn copy_dir(from: &Path, to: &Path) {
 fn summary_line_and_quiet() {
     let tmp = TempDir::new("summary");
     let out = tmp.path().join("site");
-    let o = carebook(&["build", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = carebook(&[
+        "build",
+        "--root",
+        fixture("valid").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let s = stdout(&o);
-    assert!(s.starts_with("built 6 records into ") && s.contains(" ms"), "{s}");
-    let o = carebook(&["build", "--quiet", "--root", fixture("valid").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(
+        s.starts_with("built 6 records into ") && s.contains(" ms"),
+        "{s}"
+    );
+    let o = carebook(&[
+        "build",
+        "--quiet",
+        "--root",
+        fixture("valid").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(stdout(&o).is_empty());
 }

@@ -105,7 +105,8 @@ pub fn load(root: &Path) -> Result<(RawConfig, ConfigSource), Diagnostic> {
             let d = match crate::diag::explain_unknown_field(&message) {
                 Some((m, hint)) => Diagnostic::error(&src.path, pos, m).with_hint(hint),
                 None if message.starts_with("missing field") => {
-                    Diagnostic::error(&src.path, pos, message).with_hint("see the carebook.toml example in README.md")
+                    Diagnostic::error(&src.path, pos, message)
+                        .with_hint("see the carebook.toml example in README.md")
                 }
                 None => Diagnostic::error(&src.path, pos, message),
             };

@@ -83,8 +83,9 @@ pub fn load_content(root: &Path) -> Content {
     let mut content = Content::default();
     if !dir.is_dir() {
         content.diagnostics.push(
-            Diagnostic::error(&dir, Pos::File, "content directory not found")
-                .with_hint("a guidebook keeps its records in content/; `carebook init DIR` makes one"),
+            Diagnostic::error(&dir, Pos::File, "content directory not found").with_hint(
+                "a guidebook keeps its records in content/; `carebook init DIR` makes one",
+            ),
         );
         return content;
     }
@@ -94,9 +95,11 @@ pub fn load_content(root: &Path) -> Content {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(&dir).to_path_buf();
-                content
-                    .diagnostics
-                    .push(Diagnostic::error(path, Pos::File, format!("cannot read: {e}")));
+                content.diagnostics.push(Diagnostic::error(
+                    path,
+                    Pos::File,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -216,7 +219,9 @@ fn parse_record<T: DeserializeOwned>(path: PathBuf, text: &str) -> Result<Loaded
             },
             "the record is empty",
         )
-        .with_hint("write its fields as YAML, e.g. `name: ...`; `carebook new` writes a template"));
+        .with_hint(
+            "write its fields as YAML, e.g. `name: ...`; `carebook new` writes a template",
+        ));
     }
     match serde_yaml::from_str::<T>(yaml) {
         Ok(raw) => Ok(Loaded {

@@ -81,7 +81,8 @@ fn is_key(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-const KEY_HINT: &str = "keys are lower-case ASCII letters, digits, `-` and `_` (they become URLs), e.g. `north`";
+const KEY_HINT: &str =
+    "keys are lower-case ASCII letters, digits, `-` and `_` (they become URLs), e.g. `north`";
 
 impl Config {
     pub fn area(&self, key: &str) -> Option<usize> {
@@ -102,10 +103,16 @@ impl Config {
             );
         }
         let mut base_url = raw.base_url.get_ref().trim().to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://") || base_url.starts_with('/')) {
+        if !(base_url.starts_with("https://")
+            || base_url.starts_with("http://")
+            || base_url.starts_with('/'))
+        {
             errs.push(
-                src.error(&raw.base_url, format!("base_url \"{base_url}\" is not an absolute URL or path"))
-                    .with_hint("e.g. \"https://example.org/guidebook/\" or \"/guidebook/\""),
+                src.error(
+                    &raw.base_url,
+                    format!("base_url \"{base_url}\" is not an absolute URL or path"),
+                )
+                .with_hint("e.g. \"https://example.org/guidebook/\" or \"/guidebook/\""),
             );
         }
         if !base_url.ends_with('/') {
@@ -123,10 +130,16 @@ impl Config {
         for a in raw.areas {
             let key = a.key.get_ref().clone();
             if !is_key(&key) {
-                errs.push(src.error(&a.key, format!("area key \"{key}\" is not a valid key")).with_hint(KEY_HINT));
+                errs.push(
+                    src.error(&a.key, format!("area key \"{key}\" is not a valid key"))
+                        .with_hint(KEY_HINT),
+                );
             }
             if area_ix.insert(key.clone(), areas.len()).is_some() {
-                errs.push(src.error(&a.key, format!("area key \"{key}\" is defined twice")).with_hint("each area needs its own key"));
+                errs.push(
+                    src.error(&a.key, format!("area key \"{key}\" is defined twice"))
+                        .with_hint("each area needs its own key"),
+                );
             }
             if let Err(p) = check_kana(a.kana.get_ref()) {
                 errs.push(src.error(&a.kana, p.message).with_hint(p.hint));
@@ -142,31 +155,59 @@ impl Config {
         for t in raw.types {
             let key = t.key.get_ref().clone();
             if !is_key(&key) {
-                errs.push(src.error(&t.key, format!("type key \"{key}\" is not a valid key")).with_hint(KEY_HINT));
+                errs.push(
+                    src.error(&t.key, format!("type key \"{key}\" is not a valid key"))
+                        .with_hint(KEY_HINT),
+                );
             }
             if type_ix.insert(key.clone(), types.len()).is_some() {
-                errs.push(src.error(&t.key, format!("type key \"{key}\" is defined twice")).with_hint("each facility type needs its own key"));
+                errs.push(
+                    src.error(&t.key, format!("type key \"{key}\" is defined twice"))
+                        .with_hint("each facility type needs its own key"),
+                );
             }
             let schema = t.schema.get_ref().clone();
             if !SCHEMA_TYPES.contains(&schema.as_str()) {
                 errs.push(
-                    src.error(&t.schema, format!("schema \"{schema}\" is not a schema.org type carebook knows"))
-                        .with_hint(crate::diag::suggest(&schema, "known types", SCHEMA_TYPES)),
+                    src.error(
+                        &t.schema,
+                        format!("schema \"{schema}\" is not a schema.org type carebook knows"),
+                    )
+                    .with_hint(crate::diag::suggest(
+                        &schema,
+                        "known types",
+                        SCHEMA_TYPES,
+                    )),
                 );
             }
             if t.capabilities.len() > MAX_CAPABILITIES {
-                errs.push(src.error(&t.key, format!("type \"{key}\" has more than {MAX_CAPABILITIES} capabilities")).with_hint("split the vocabulary or drop rarely used capabilities"));
+                errs.push(
+                    src.error(
+                        &t.key,
+                        format!("type \"{key}\" has more than {MAX_CAPABILITIES} capabilities"),
+                    )
+                    .with_hint("split the vocabulary or drop rarely used capabilities"),
+                );
             }
             let mut caps: Vec<Capability> = Vec::new();
             for c in t.capabilities {
                 let ck = c.key.get_ref().clone();
                 if !is_key(&ck) {
-                    errs.push(src.error(&c.key, format!("capability key \"{ck}\" is not a valid key")).with_hint(KEY_HINT));
+                    errs.push(
+                        src.error(
+                            &c.key,
+                            format!("capability key \"{ck}\" is not a valid key"),
+                        )
+                        .with_hint(KEY_HINT),
+                    );
                 }
                 if caps.iter().any(|x| x.key == ck) {
                     errs.push(
-                        src.error(&c.key, format!("capability \"{ck}\" is defined twice for type \"{key}\""))
-                            .with_hint("each capability of a type needs its own key"),
+                        src.error(
+                            &c.key,
+                            format!("capability \"{ck}\" is defined twice for type \"{key}\""),
+                        )
+                        .with_hint("each capability of a type needs its own key"),
                     );
                 }
                 caps.push(Capability {

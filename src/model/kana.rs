@@ -31,10 +31,7 @@ pub fn to_hiragana(s: &str) -> String {
 
 fn half_width(c: char) -> char {
     const TABLE: &str = "をぁぃぅぇぉゃゅょっーあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわん";
-    TABLE
-        .chars()
-        .nth((c as u32 - 0xFF66) as usize)
-        .unwrap_or(c)
+    TABLE.chars().nth((c as u32 - 0xFF66) as usize).unwrap_or(c)
 }
 
 fn voiced(c: char) -> char {
@@ -79,7 +76,9 @@ fn vowel_of(c: char) -> Option<char> {
         ("えけせてねへめれ", 'え'),
         ("おこそとのほもよろを", 'お'),
     ];
-    ROWS.iter().find(|(row, _)| row.contains(c)).map(|&(_, v)| v)
+    ROWS.iter()
+        .find(|(row, _)| row.contains(c))
+        .map(|&(_, v)| v)
 }
 
 /// The key a reading sorts by: plain forms first, then the reading itself.
@@ -119,9 +118,30 @@ mod tests {
 
     #[test]
     fn gojuon_order() {
-        let mut words = vec!["ばら", "はる", "ぱん", "はな", "あおい", "カメ", "がっこう", "かつ"];
+        let mut words = vec![
+            "ばら",
+            "はる",
+            "ぱん",
+            "はな",
+            "あおい",
+            "カメ",
+            "がっこう",
+            "かつ",
+        ];
         words.sort_by_key(|w| sort_key(w));
-        assert_eq!(words, vec!["あおい", "かつ", "がっこう", "カメ", "はな", "ばら", "はる", "ぱん"]);
+        assert_eq!(
+            words,
+            vec![
+                "あおい",
+                "かつ",
+                "がっこう",
+                "カメ",
+                "はな",
+                "ばら",
+                "はる",
+                "ぱん"
+            ]
+        );
         // plain before voiced when otherwise equal
         assert!(sort_key("はし") < sort_key("ばし"));
         // ー counts as the vowel it lengthens: こーら sorts as こおら

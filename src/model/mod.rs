@@ -208,7 +208,11 @@ impl<'a> Check<'a> {
         match v.map(|s| s.trim().to_string()) {
             Some(s) if !s.is_empty() => s,
             Some(_) => {
-                self.error(path, format!("`{}` is empty", leaf(path)), format!("write e.g. {example}"));
+                self.error(
+                    path,
+                    format!("`{}` is empty", leaf(path)),
+                    format!("write e.g. {example}"),
+                );
                 String::new()
             }
             None => {
@@ -227,7 +231,11 @@ impl<'a> Check<'a> {
     }
 
     fn kana(&mut self, v: Option<String>) -> (String, String) {
-        let kana = self.required("kana", v, "kana: ひがしなりくりにっく (the reading of the name)");
+        let kana = self.required(
+            "kana",
+            v,
+            "kana: ひがしなりくりにっく (the reading of the name)",
+        );
         if !kana.is_empty() {
             if let Err(p) = check_kana(&kana) {
                 self.problem("kana", p);
@@ -250,8 +258,12 @@ impl<'a> Check<'a> {
             } else {
                 let at = crate::diag::Pos::At { line: 1, col: 1 };
                 self.diags.push(
-                    Diagnostic::error(&self.source.path, at, format!("file name \"{id}\" (the record's id) is not a valid id"))
-                        .with_hint(hint),
+                    Diagnostic::error(
+                        &self.source.path,
+                        at,
+                        format!("file name \"{id}\" (the record's id) is not a valid id"),
+                    )
+                    .with_hint(hint),
                 );
             }
         }
@@ -269,7 +281,11 @@ impl<'a> Check<'a> {
             },
             None => {
                 if required {
-                    self.error(path, format!("missing required field `{path}`"), format!("add e.g. {path}: 06-6975-1234"));
+                    self.error(
+                        path,
+                        format!("missing required field `{path}`"),
+                        format!("add e.g. {path}: 06-6975-1234"),
+                    );
                 }
                 None
             }
@@ -288,9 +304,15 @@ impl<'a> Check<'a> {
             return None;
         };
         let postal = match a.postal {
-            Some(p) => Postal::parse(&p).map_err(|p| self.problem(&format!("{path}.postal"), p)).ok(),
+            Some(p) => Postal::parse(&p)
+                .map_err(|p| self.problem(&format!("{path}.postal"), p))
+                .ok(),
             None => {
-                self.error(&format!("{path}.postal"), "missing required field `postal`", "add e.g. postal: 537-0025");
+                self.error(
+                    &format!("{path}.postal"),
+                    "missing required field `postal`",
+                    "add e.g. postal: 537-0025",
+                );
                 None
             }
         };
@@ -337,7 +359,11 @@ impl<'a> Check<'a> {
         match v {
             Some(s) => parse(&s).map_err(|p| self.problem(path, p)).ok(),
             None => {
-                self.error(path, format!("missing required field `{}`", leaf(path)), format!("add e.g. {example}"));
+                self.error(
+                    path,
+                    format!("missing required field `{}`", leaf(path)),
+                    format!("add e.g. {example}"),
+                );
                 None
             }
         }
@@ -345,25 +371,45 @@ impl<'a> Check<'a> {
 
     fn email(&mut self, v: Option<String>) -> Option<String> {
         let e = Check::optional(v)?;
-        let ok = e.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
+        let ok = e
+            .split_once('@')
+            .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
             && !e.chars().any(char::is_whitespace);
         if !ok {
-            self.error("email", format!("email \"{e}\" is not an e-mail address"), "write e.g. info@example.jp");
+            self.error(
+                "email",
+                format!("email \"{e}\" is not an e-mail address"),
+                "write e.g. info@example.jp",
+            );
         }
         Some(e)
     }
 
     fn url(&mut self, v: Option<String>) -> Option<String> {
         let u = Check::optional(v)?;
-        if !(u.starts_with("https://") || u.starts_with("http://")) || u.contains(char::is_whitespace) {
-            self.error("url", format!("url \"{u}\" is not a web address"), "write the full address, e.g. https://example.jp/");
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
+            self.error(
+                "url",
+                format!("url \"{u}\" is not a web address"),
+                "write the full address, e.g. https://example.jp/",
+            );
         }
         Some(u)
     }
 
-    fn verified(&mut self, v: Option<Scalar>, as_of: NaiveDate, months: u32, required: bool) -> Option<(NaiveDate, bool)> {
+    fn verified(
+        &mut self,
+        v: Option<Scalar>,
+        as_of: NaiveDate,
+        months: u32,
+        required: bool,
+    ) -> Option<(NaiveDate, bool)> {
         let d = match v {
-            Some(s) => parse_date(&s).map_err(|p| self.problem("verified", p)).ok()?,
+            Some(s) => parse_date(&s)
+                .map_err(|p| self.problem("verified", p))
+                .ok()?,
             None => {
                 if required {
                     self.error(
@@ -403,12 +449,20 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
         Some(k) => match cfg.facility_type(&k) {
             Some(i) => Some(i),
             None => {
-                c.error("type", format!("unknown facility type \"{k}\""), suggest(&k, "types in carebook.toml", &type_names));
+                c.error(
+                    "type",
+                    format!("unknown facility type \"{k}\""),
+                    suggest(&k, "types in carebook.toml", &type_names),
+                );
                 None
             }
         },
         None => {
-            c.error("type", "missing required field `type`", suggest("", "types in carebook.toml", &type_names));
+            c.error(
+                "type",
+                "missing required field `type`",
+                suggest("", "types in carebook.toml", &type_names),
+            );
             None
         }
     };
@@ -417,12 +471,20 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
         Some(a) => match cfg.area(&a) {
             Some(i) => Some(i),
             None => {
-                c.error("area", format!("unknown area \"{a}\""), suggest(&a, "areas in carebook.toml", &area_names));
+                c.error(
+                    "area",
+                    format!("unknown area \"{a}\""),
+                    suggest(&a, "areas in carebook.toml", &area_names),
+                );
                 None
             }
         },
         None => {
-            c.error("area", "missing required field `area`", suggest("", "areas in carebook.toml", &area_names));
+            c.error(
+                "area",
+                "missing required field `area`",
+                suggest("", "areas in carebook.toml", &area_names),
+            );
             None
         }
     };
@@ -453,7 +515,11 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
             match t.capability_index(cap) {
                 Some(bit) => {
                     if capabilities & (1 << bit) != 0 {
-                        c.error(&format!("capabilities[{i}]"), format!("capability \"{cap}\" is listed twice"), "remove the repeated entry");
+                        c.error(
+                            &format!("capabilities[{i}]"),
+                            format!("capability \"{cap}\" is listed twice"),
+                            "remove the repeated entry",
+                        );
                     }
                     capabilities |= 1 << bit;
                 }
@@ -472,31 +538,36 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
     });
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
     let description = l.body.filter(|b| !b.trim().is_empty());
-    let ok = !c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let ok = !c
+        .diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
     let f = match (ok, kind, area, address, phone, verified) {
-        (true, Some(kind), Some(area), Some(address), Some(phone), Some((verified, stale))) => Some(Facility {
-            id,
-            name,
-            kana,
-            sort_key,
-            kind,
-            area,
-            address,
-            location,
-            phone,
-            fax,
-            email,
-            url,
-            hours,
-            hours_note: Check::optional(r.hours_note),
-            departments: r.departments.unwrap_or_default(),
-            capabilities,
-            liaison,
-            verified,
-            stale,
-            description,
-            source: l.source.path.clone(),
-        }),
+        (true, Some(kind), Some(area), Some(address), Some(phone), Some((verified, stale))) => {
+            Some(Facility {
+                id,
+                name,
+                kana,
+                sort_key,
+                kind,
+                area,
+                address,
+                location,
+                phone,
+                fax,
+                email,
+                url,
+                hours,
+                hours_note: Check::optional(r.hours_note),
+                departments: r.departments.unwrap_or_default(),
+                capabilities,
+                liaison,
+                verified,
+                stale,
+                description,
+                source: l.source.path.clone(),
+            })
+        }
         _ => None,
     };
     (f, c.diags)
@@ -508,7 +579,11 @@ fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diagnost
     let id = c.id(r.id);
     let name = c.required("name", r.name, "name: 在宅医療・介護連携相談支援室");
     let (kana, sort_key) = c.kana(r.kana);
-    let organization = c.required("organization", r.organization, "organization: 一般社団法人東成区医師会");
+    let organization = c.required(
+        "organization",
+        r.organization,
+        "organization: 一般社団法人東成区医師会",
+    );
     let address = c.address("address", r.address, false);
     let phone = c.phone("phone", r.phone, true);
     let fax = c.phone("fax", r.fax, false);
@@ -522,13 +597,20 @@ fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diagnost
         .into_iter()
         .enumerate()
         .map(|(i, s)| Staff {
-            role: c.required(&format!("staff[{i}].role"), s.role, "role: コーディネーター"),
+            role: c.required(
+                &format!("staff[{i}].role"),
+                s.role,
+                "role: コーディネーター",
+            ),
             employment: Check::optional(s.employment).unwrap_or_default(),
             qualifications: s.qualifications.unwrap_or_default(),
             hours: Check::optional(s.hours).unwrap_or_default(),
         })
         .collect();
-    let ok = !c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let ok = !c
+        .diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
     let w = match (ok, phone) {
         (true, Some(phone)) => Some(Window {
             id,
@@ -571,9 +653,16 @@ fn meeting(l: Loaded<raw::Meeting>) -> (Option<MeetingDraft>, Vec<Diagnostic>) {
     let name = c.required("name", r.name, "name: 病院連絡会");
     let (kana, sort_key) = c.kana(r.kana);
     let participants = c.required("participants", r.participants, "participants: 区内8病院");
-    let purpose = c.required("purpose", r.purpose, "purpose: 病院間や地域の開業医との連携を図る");
+    let purpose = c.required(
+        "purpose",
+        r.purpose,
+        "purpose: 病院間や地域の開業医との連携を図る",
+    );
     let frequency = c.required("frequency", r.frequency, "frequency: 年4回");
-    let ok = !c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let ok = !c
+        .diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
     let draft = ok.then(|| MeetingDraft {
         meeting: Meeting {
             id,
@@ -687,14 +776,54 @@ pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<D
             "",
         )
     };
-    duplicate_ids(facilities.iter().map(|f| (f.id.as_str(), f.source.as_path(), at_id(&f.source))), "facility", root, &mut diags);
-    duplicate_ids(windows.iter().map(|w| (w.id.as_str(), w.source.as_path(), at_id(&w.source))), "window", root, &mut diags);
-    duplicate_ids(drafts.iter().map(|m| (m.meeting.id.as_str(), m.meeting.source.as_path(), at_id(&m.meeting.source))), "meeting", root, &mut diags);
-    duplicate_ids(pages.iter().map(|p| (p.slug.as_str(), p.source.as_path(), at_id(&p.source))), "page", root, &mut diags);
+    duplicate_ids(
+        facilities
+            .iter()
+            .map(|f| (f.id.as_str(), f.source.as_path(), at_id(&f.source))),
+        "facility",
+        root,
+        &mut diags,
+    );
+    duplicate_ids(
+        windows
+            .iter()
+            .map(|w| (w.id.as_str(), w.source.as_path(), at_id(&w.source))),
+        "window",
+        root,
+        &mut diags,
+    );
+    duplicate_ids(
+        drafts.iter().map(|m| {
+            (
+                m.meeting.id.as_str(),
+                m.meeting.source.as_path(),
+                at_id(&m.meeting.source),
+            )
+        }),
+        "meeting",
+        root,
+        &mut diags,
+    );
+    duplicate_ids(
+        pages
+            .iter()
+            .map(|p| (p.slug.as_str(), p.source.as_path(), at_id(&p.source))),
+        "page",
+        root,
+        &mut diags,
+    );
 
     // Cross-links: meeting members and windows by id.
-    let facility_ix: HashMap<&str, usize> = facilities.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
-    let window_ix: HashMap<&str, usize> = windows.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
+    let facility_ix: HashMap<&str, usize> = facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    let window_ix: HashMap<&str, usize> = windows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.id.as_str(), i))
+        .collect();
     let facility_ids: Vec<&str> = facilities.iter().map(|f| f.id.as_str()).collect();
     let window_ids: Vec<&str> = windows.iter().map(|w| w.id.as_str()).collect();
     let mut meetings = Vec::with_capacity(drafts.len());
@@ -726,7 +855,11 @@ pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<D
         meetings.push(m);
     }
     meetings.sort_by(|a, b| {
-        (a.order.unwrap_or(i64::MAX), &a.sort_key, &a.id).cmp(&(b.order.unwrap_or(i64::MAX), &b.sort_key, &b.id))
+        (a.order.unwrap_or(i64::MAX), &a.sort_key, &a.id).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            &b.sort_key,
+            &b.id,
+        ))
     });
 
     let book = Guidebook {

@@ -29,7 +29,9 @@ fn ascii_fold(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '‐' | '‑' | '‒' | '–' | '—' | '−' | 'ー' | '－' | '―' | '─' | 'ｰ' => '-',
+            '‐' | '‑' | '‒' | '–' | '—' | '−' | 'ー' | '－' | '―' | '─' | 'ｰ' => {
+                '-'
+            }
             c => c,
         })
         .filter(|c| !c.is_whitespace())
@@ -44,7 +46,10 @@ impl Phone {
     pub fn parse(s: &Scalar, what: &str) -> Result<Phone, Problem> {
         if s.kind == ScalarKind::Number {
             return Err(problem(
-                format!("{what} is written as a number ({}); its leading zero is lost", s.text),
+                format!(
+                    "{what} is written as a number ({}); its leading zero is lost",
+                    s.text
+                ),
                 format!("quote it as text, hyphenated: {what}: \"0{}\"", s.text),
             ));
         }
@@ -53,7 +58,10 @@ impl Phone {
             return Ok(Phone(text.to_string()));
         }
         let folded = ascii_fold(text);
-        if folded.len() >= 10 && folded.starts_with('0') && folded.bytes().all(|b| b.is_ascii_digit()) {
+        if folded.len() >= 10
+            && folded.starts_with('0')
+            && folded.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(problem(
                 format!("{what} \"{text}\" has no hyphens"),
                 "write it hyphenated after the area code, e.g. \"06-6975-1234\"",
@@ -147,7 +155,13 @@ impl Time {
             return Err(bad());
         }
         let b = text.as_bytes();
-        if b.len() != 5 || b[2] != b':' || !b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit()) {
+        if b.len() != 5
+            || b[2] != b':'
+            || !b
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == 2 || c.is_ascii_digit())
+        {
             return Err(bad());
         }
         let h = u16::from(b[0] - b'0') * 10 + u16::from(b[1] - b'0');
@@ -158,7 +172,9 @@ impl Time {
                 "hours go from 00 to 24 and minutes from 00 to 59",
             ));
         }
-        Ok(Time { minutes: h * 60 + m })
+        Ok(Time {
+            minutes: h * 60 + m,
+        })
     }
 
     /// `9:00`, as printed in guidebooks.
@@ -202,14 +218,20 @@ impl Days {
             match c {
                 '～' | '〜' | '~' | '-' | '－' | 'ー' => {
                     if prev.is_none() || range {
-                        return Err(problem(format!("days \"{text}\": a range needs a day on each side"), hint));
+                        return Err(problem(
+                            format!("days \"{text}\": a range needs a day on each side"),
+                            hint,
+                        ));
                     }
                     range = true;
                 }
                 '・' | ',' | '、' | '，' | ' ' | '　' | '/' => {}
                 _ => {
                     let Some(i) = index(c) else {
-                        return Err(problem(format!("days \"{text}\": 「{c}」 is not a day"), hint));
+                        return Err(problem(
+                            format!("days \"{text}\": 「{c}」 is not a day"),
+                            hint,
+                        ));
                     };
                     if range {
                         let start = prev.unwrap_or(i);
@@ -345,7 +367,10 @@ mod tests {
             text: "669751234".into(),
             kind: ScalarKind::Number,
         };
-        assert!(Phone::parse(&n, "fax").unwrap_err().message.contains("leading zero"));
+        assert!(Phone::parse(&n, "fax")
+            .unwrap_err()
+            .message
+            .contains("leading zero"));
     }
 
     #[test]
@@ -365,7 +390,10 @@ mod tests {
     #[test]
     fn postal_and_kana_and_dates() {
         assert!(Postal::parse(&st("537-0025")).is_ok());
-        assert_eq!(Postal::parse(&st("5370025")).unwrap_err().hint, "write it as \"537-0025\"");
+        assert_eq!(
+            Postal::parse(&st("5370025")).unwrap_err().hint,
+            "write it as \"537-0025\""
+        );
         assert!(check_kana("ひがしなり クリニック").is_ok());
         assert!(check_kana("東成くりにっく").is_err());
         let d = |s| parse_date(&st(s)).unwrap();

@@ -4,7 +4,8 @@
 use pulldown_cmark::{html, Event, Options, Parser};
 
 pub fn to_html(source: &str, allow_html: bool) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let parser = Parser::new_ext(source, options).map(|event| match event {
         Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
         e => e,

@@ -27,7 +27,10 @@ fn today() -> String {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn fill(template: &str, config: Option<&Config>) -> String {
@@ -35,14 +38,29 @@ fn fill(template: &str, config: Option<&Config>) -> String {
         Some(c) => {
             let t = c.types.first();
             (
-                c.types.iter().map(|t| format!("{} ({})", t.key, t.name)).collect::<Vec<_>>().join(", "),
-                c.areas.iter().map(|a| format!("{} ({})", a.key, a.name)).collect::<Vec<_>>().join(", "),
+                c.types
+                    .iter()
+                    .map(|t| format!("{} ({})", t.key, t.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                c.areas
+                    .iter()
+                    .map(|a| format!("{} ({})", a.key, a.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 t.map_or("clinic", |t| t.key.as_str()).to_string(),
-                c.areas.first().map_or("north", |a| a.key.as_str()).to_string(),
+                c.areas
+                    .first()
+                    .map_or("north", |a| a.key.as_str())
+                    .to_string(),
                 c.types
                     .iter()
                     .map(|t| {
-                        let keys: Vec<String> = t.capabilities.iter().map(|c| format!("{} {}", c.key, c.label)).collect();
+                        let keys: Vec<String> = t
+                            .capabilities
+                            .iter()
+                            .map(|c| format!("{} {}", c.key, c.label))
+                            .collect();
                         format!("\n#   {}: {}", t.key, keys.join(", "))
                     })
                     .collect::<String>(),
@@ -55,7 +73,10 @@ fn fill(template: &str, config: Option<&Config>) -> String {
         .replace("{{areas}}", &areas)
         .replace("{{type}}", &first_type)
         .replace("{{area}}", &first_area)
-        .replace("{{capabilities}}", &format!("capability keys of each type:{caps}"))
+        .replace(
+            "{{capabilities}}",
+            &format!("capability keys of each type:{caps}"),
+        )
         .replace("{{window}}", "soudan-shienshitsu")
         .replace("{{today}}", &today())
 }
@@ -70,7 +91,12 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
     let config = load::config::load(root)
         .map_err(|d| d.to_string())
         .and_then(|(raw, src)| {
-            Config::validate(raw, &src).map_err(|ds| ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+            Config::validate(raw, &src).map_err(|ds| {
+                ds.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
         })?;
     let (dir, template) = match kind {
         Kind::Facility => ("content/facilities", FACILITY),
@@ -79,7 +105,10 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
     };
     let path = root.join(dir).join(format!("{id}.yaml"));
     if path.exists() {
-        return Err(format!("{} already exists\n  hint: choose another name or edit that file", path.display()));
+        return Err(format!(
+            "{} already exists\n  hint: choose another name or edit that file",
+            path.display()
+        ));
     }
     fs::create_dir_all(root.join(dir)).map_err(|e| e.to_string())?;
     fs::write(&path, fill(template, Some(&config))).map_err(|e| e.to_string())?;
@@ -104,15 +133,28 @@ pub fn init(dir: &Path) -> io::Result<()> {
     };
     write("carebook.toml", &config)?;
     let (raw, src) = load::config::load(dir).map_err(|d| io::Error::other(d.to_string()))?;
-    let cfg = Config::validate(raw, &src)
-        .map_err(|ds| io::Error::other(ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    let cfg = Config::validate(raw, &src).map_err(|ds| {
+        io::Error::other(
+            ds.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     write("content/_index.md", INDEX)?;
-    write("content/facilities/sample-clinic.yaml", &fill(FACILITY, Some(&cfg)))?;
+    write(
+        "content/facilities/sample-clinic.yaml",
+        &fill(FACILITY, Some(&cfg)),
+    )?;
     write(
         "content/meetings/sample-meeting.yaml",
-        &fill(MEETING, Some(&cfg)).replace("# window: soudan-shienshitsu", "window: soudan-shienshitsu"),
+        &fill(MEETING, Some(&cfg))
+            .replace("# window: soudan-shienshitsu", "window: soudan-shienshitsu"),
     )?;
-    write("content/windows/soudan-shienshitsu.yaml", &fill(WINDOW, Some(&cfg)).replace("featured: false", "featured: true"))?;
+    write(
+        "content/windows/soudan-shienshitsu.yaml",
+        &fill(WINDOW, Some(&cfg)).replace("featured: false", "featured: true"),
+    )?;
     write("content/pages/how-to-use.md", PAGE)?;
     write(".gitignore", "/public\n")?;
     Ok(())

@@ -56,8 +56,20 @@ impl Drop for TempDir {
 
 /// Builds `root` into `out`, asserting success.
 pub fn build(root: &Path, out: &Path) -> Output {
-    let o = carebook(&["build", "--quiet", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "build of {} failed:\n{}", root.display(), stderr(&o));
+    let o = carebook(&[
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "build of {} failed:\n{}",
+        root.display(),
+        stderr(&o)
+    );
     o
 }
 
@@ -67,7 +79,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for e in walkdir::WalkDir::new(dir) {
         let e = e.unwrap();
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             files.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }

@@ -70,7 +70,9 @@ struct Nav<'a> {
 /// served at arbitrary paths (404).
 fn base_path(base_url: &str) -> &str {
     match base_url.find("://") {
-        Some(i) => base_url[i + 3..].find('/').map_or("/", |j| &base_url[i + 3 + j..]),
+        Some(i) => base_url[i + 3..]
+            .find('/')
+            .map_or("/", |j| &base_url[i + 3 + j..]),
         None => base_url,
     }
 }
@@ -103,7 +105,10 @@ impl Pages<'_> {
                 })
             });
         if let Err(d) = result {
-            self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+            self.errors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(d);
         }
         progress::tick(&self.done);
     }
@@ -136,7 +141,11 @@ fn template_diagnostic(theme: &Theme, template: &str, e: &tera::Error) -> Diagno
             let located = message.lines().find_map(|l| {
                 let at = l.trim_start().strip_prefix("--> ")?;
                 let mut it = at.rsplitn(3, ':');
-                let (col, line, name) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?);
+                let (col, line, name) = (
+                    it.next()?.parse().ok()?,
+                    it.next()?.parse().ok()?,
+                    it.next()?,
+                );
                 Some((name.to_string(), Pos::At { line, col }))
             });
             let first = message
@@ -179,16 +188,37 @@ impl Renderer for Site {
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_diagnostic(&self.theme, "", &e)]);
         }
-        for required in ["index.html", "type.html", "area.html", "facility.html", "windows.html", "window.html", "meetings.html", "meeting.html", "page.html", "404.html"] {
+        for required in [
+            "index.html",
+            "type.html",
+            "area.html",
+            "facility.html",
+            "windows.html",
+            "window.html",
+            "meetings.html",
+            "meeting.html",
+            "page.html",
+            "404.html",
+        ] {
             if !tera.contains_template(required) {
-                return Err(vec![Diagnostic::error(format!("templates/{required}"), Pos::File, format!("the theme has no template {required}"))
-                    .with_hint("a theme overriding the default must provide every page template")]);
+                return Err(vec![Diagnostic::error(
+                    format!("templates/{required}"),
+                    Pos::File,
+                    format!("the theme has no template {required}"),
+                )
+                .with_hint(
+                    "a theme overriding the default must provide every page template",
+                )]);
             }
         }
 
         // Site-wide values every template sees.
-        let type_counts: Vec<usize> = (0..cfg.types.len()).map(|t| book.facilities_of_type(t).count()).collect();
-        let area_counts: Vec<usize> = (0..cfg.areas.len()).map(|a| book.facilities_in_area(a).count()).collect();
+        let type_counts: Vec<usize> = (0..cfg.types.len())
+            .map(|t| book.facilities_of_type(t).count())
+            .collect();
+        let area_counts: Vec<usize> = (0..cfg.areas.len())
+            .map(|a| book.facilities_in_area(a).count())
+            .collect();
         let nav = Nav {
             types: cfg
                 .types
@@ -231,7 +261,13 @@ impl Renderer for Site {
             municipality_code: &cfg.municipality_code,
             base_url: &cfg.base_url,
             as_of: cfg.as_of.to_string(),
-            as_of_ja: format!("{}現在", date_ja(cfg.as_of).split_once('月').map(|(ym, _)| format!("{ym}月")).unwrap_or_default()),
+            as_of_ja: format!(
+                "{}現在",
+                date_ja(cfg.as_of)
+                    .split_once('月')
+                    .map(|(ym, _)| format!("{ym}月"))
+                    .unwrap_or_default()
+            ),
             sample: cfg.sample,
             generator: "carebook",
         };
@@ -254,7 +290,11 @@ impl Renderer for Site {
             .par_iter()
             .map(|f| Value::from_serializable(&FacilityView::new(f, book)))
             .collect();
-        let window_views: Vec<Value> = book.windows.iter().map(|w| Value::from_serializable(&WindowView::new(w))).collect();
+        let window_views: Vec<Value> = book
+            .windows
+            .iter()
+            .map(|w| Value::from_serializable(&WindowView::new(w)))
+            .collect();
 
         let pages = Pages {
             tera: &tera,
@@ -263,18 +303,33 @@ impl Renderer for Site {
             theme: &self.theme,
             done: AtomicUsize::new(0),
         };
-        let total = book.facilities.len() + book.windows.len() + book.meetings.len() + book.pages.len() + cfg.types.len() + cfg.areas.len() + 4;
+        let total = book.facilities.len()
+            + book.windows.len()
+            + book.meetings.len()
+            + book.pages.len()
+            + cfg.types.len()
+            + cfg.areas.len()
+            + 4;
         progress::start("rendering pages", total);
 
-        book.facilities.par_iter().zip(views.par_iter()).for_each(|(f, v)| {
-            let mut c = ctx();
-            c.insert_value("f", v.clone());
-            c.insert("jsonld", &views::facility_jsonld(f, book));
-            pages.page("facility.html", &views::facility_url(&f.id), &f.name, c);
-        });
+        book.facilities
+            .par_iter()
+            .zip(views.par_iter())
+            .for_each(|(f, v)| {
+                let mut c = ctx();
+                c.insert_value("f", v.clone());
+                c.insert("jsonld", &views::facility_jsonld(f, book));
+                pages.page("facility.html", &views::facility_url(&f.id), &f.name, c);
+            });
 
         cfg.types.par_iter().enumerate().for_each(|(ti, t)| {
-            let list: Vec<Value> = book.facilities.iter().zip(&views).filter(|(f, _)| f.kind == ti).map(|(_, v)| v.clone()).collect();
+            let list: Vec<Value> = book
+                .facilities
+                .iter()
+                .zip(&views)
+                .filter(|(f, _)| f.kind == ti)
+                .map(|(_, v)| v.clone())
+                .collect();
             let mut c = ctx();
             c.insert("type", t);
             c.insert_value("facilities", Value::from(list));
@@ -318,7 +373,11 @@ impl Renderer for Site {
         c.insert_value("windows", Value::from(window_views.clone()));
         pages.page("windows.html", "windows.html", "相談窓口", c);
 
-        let meeting_views: Vec<MeetingView> = book.meetings.iter().map(|m| MeetingView::new(m, book)).collect();
+        let meeting_views: Vec<MeetingView> = book
+            .meetings
+            .iter()
+            .map(|m| MeetingView::new(m, book))
+            .collect();
         for m in &meeting_views {
             let mut c = ctx();
             c.insert("m", m);
@@ -341,12 +400,22 @@ impl Renderer for Site {
             pages.page("page.html", &format!("pages/{}.html", p.slug), &p.title, c);
         }
 
-        let featured: Vec<Value> = book.windows.iter().zip(&window_views).filter(|(w, _)| w.featured).map(|(_, v)| v.clone()).collect();
+        let featured: Vec<Value> = book
+            .windows
+            .iter()
+            .zip(&window_views)
+            .filter(|(w, _)| w.featured)
+            .map(|(_, v)| v.clone())
+            .collect();
         let mut c = ctx();
         c.insert_value("featured", Value::from(featured));
         c.insert(
             "intro_html",
-            &book.home.as_ref().map(|h| markdown::to_html(&h.body, cfg.allow_html)).unwrap_or_default(),
+            &book
+                .home
+                .as_ref()
+                .map(|h| markdown::to_html(&h.body, cfg.allow_html))
+                .unwrap_or_default(),
         );
         pages.page("index.html", "index.html", &cfg.title, c);
 
@@ -361,7 +430,11 @@ impl Renderer for Site {
         }
         for (rel, f) in &self.theme.statics {
             if let Err(e) = out.write(&format!("static/{rel}"), &f.data) {
-                errors.push(Diagnostic::error(rel, Pos::File, format!("cannot write output: {e}")));
+                errors.push(Diagnostic::error(
+                    rel,
+                    Pos::File,
+                    format!("cannot write output: {e}"),
+                ));
             }
         }
         if errors.is_empty() {
@@ -376,14 +449,30 @@ impl Renderer for Site {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn write_sitemap(book: &Guidebook, out: &Staging) -> Result<(), Diagnostic> {
     let base = &book.config.base_url;
-    let mut paths: Vec<String> = vec!["index.html".into(), "windows.html".into(), "meetings.html".into()];
-    paths.extend(book.config.types.iter().map(|t| format!("types/{}.html", t.key)));
-    paths.extend(book.config.areas.iter().map(|a| format!("areas/{}.html", a.key)));
+    let mut paths: Vec<String> = vec![
+        "index.html".into(),
+        "windows.html".into(),
+        "meetings.html".into(),
+    ];
+    paths.extend(
+        book.config
+            .types
+            .iter()
+            .map(|t| format!("types/{}.html", t.key)),
+    );
+    paths.extend(
+        book.config
+            .areas
+            .iter()
+            .map(|a| format!("areas/{}.html", a.key)),
+    );
     paths.extend(book.pages.iter().map(|p| format!("pages/{}.html", p.slug)));
     paths.extend(book.windows.iter().map(|w| views::window_url(&w.id)));
     paths.extend(book.meetings.iter().map(|m| views::meeting_url(&m.id)));
@@ -397,7 +486,13 @@ fn write_sitemap(book: &Guidebook, out: &Staging) -> Result<(), Diagnostic> {
     }
     xml.push_str("</urlset>\n");
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
-    let io = |e: std::io::Error| Diagnostic::error("sitemap.xml", Pos::File, format!("cannot write output: {e}"));
+    let io = |e: std::io::Error| {
+        Diagnostic::error(
+            "sitemap.xml",
+            Pos::File,
+            format!("cannot write output: {e}"),
+        )
+    };
     out.write("sitemap.xml", xml.as_bytes()).map_err(io)?;
     out.write("robots.txt", robots.as_bytes()).map_err(io)
 }

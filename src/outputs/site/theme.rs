@@ -49,7 +49,9 @@ impl Theme {
                 Pos::File,
                 format!("theme \"{name}\" not found in themes/{name}/"),
             )
-            .with_hint("set theme = \"default\" or put the theme's templates/ and static/ in themes/NAME/"));
+            .with_hint(
+                "set theme = \"default\" or put the theme's templates/ and static/ in themes/NAME/",
+            ));
         }
         theme.overlay(root)?;
         Ok(theme)
@@ -75,13 +77,19 @@ impl Theme {
                 let entry = entry.map_err(|e| {
                     Diagnostic::error(&base, Pos::File, format!("cannot read theme files: {e}"))
                 })?;
-                if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                if !entry.file_type().is_file()
+                    || entry.file_name().to_string_lossy().starts_with('.')
+                {
                     continue;
                 }
                 let path = entry.path();
                 let data = std::fs::read(path)
                     .map_err(|e| Diagnostic::error(path, Pos::File, format!("cannot read: {e}")))?;
-                let rel = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 self.insert(&rel, data, Origin::Disk(path.to_path_buf()));
             }
         }

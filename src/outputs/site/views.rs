@@ -160,7 +160,10 @@ impl<'a> FacilityView<'a> {
                 name: &a.name,
             },
             address: AddressView::new(&f.address),
-            location: f.location.map(|l| LocationView { lat: l.lat, lon: l.lon }),
+            location: f.location.map(|l| LocationView {
+                lat: l.lat,
+                lon: l.lon,
+            }),
             map_url,
             geo_url,
             phone: &f.phone.0,
@@ -338,7 +341,10 @@ fn opening_hours(hours: &[Hours]) -> Json {
     hours
         .iter()
         .map(|h| {
-            let days: Vec<&str> = (0..8).filter(|&i| h.days.contains(i)).map(|i| DAY_SCHEMA[i]).collect();
+            let days: Vec<&str> = (0..8)
+                .filter(|&i| h.days.contains(i))
+                .map(|i| DAY_SCHEMA[i])
+                .collect();
             json!({
                 "@type": "OpeningHoursSpecification",
                 "dayOfWeek": days,
