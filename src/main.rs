@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// glibc malloc spends a sixth of a large build in its locks and free lists.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use carebook::pipeline::{self, Report};
 use carebook::{progress, scaffold};
 

@@ -6,15 +6,36 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 /// Marks a directory as carebook's output, so that it may be replaced.
 pub const MARKER: &str = ".carebook-output";
 
+/// Files are created by one writer thread: renderers on several threads
+/// creating files in one directory spend most of their time spinning on
+/// that directory's lock in the kernel.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     files: AtomicU64,
     bytes: AtomicU64,
+    tx: Option<SyncSender<(PathBuf, Vec<u8>)>>,
+    writer: Option<JoinHandle<()>>,
+    failure: Arc<Mutex<Option<io::Error>>>,
+}
+
+fn write_file(path: &Path, data: &[u8]) -> io::Result<()> {
+    match fs::write(path, data) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, data)
+        }
+        other => other,
+    }
 }
 
 impl Staging {
@@ -48,29 +69,57 @@ impl Staging {
             dir.join(MARKER),
             "written by carebook; the whole directory is replaced on every build\n",
         )?;
+        let (tx, rx) = sync_channel::<(PathBuf, Vec<u8>)>(512);
+        let failure: Arc<Mutex<Option<io::Error>>> = Arc::default();
+        let failed = Arc::clone(&failure);
+        let writer = std::thread::spawn(move || {
+            for (path, data) in rx {
+                if let Err(e) = write_file(&path, &data) {
+                    let e = io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+                    *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    return;
+                }
+            }
+        });
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            tx: Some(tx),
+            writer: Some(writer),
+            failure,
         })
     }
 
-    /// Writes one output file; `rel` uses `/` separators.
+    fn failure(&self) -> Option<io::Error> {
+        let f = self.failure.lock().unwrap_or_else(|p| p.into_inner());
+        f.as_ref().map(|e| io::Error::new(e.kind(), e.to_string()))
+    }
+
+    /// Waits until every queued file is written.
+    fn finish_writes(&mut self) -> io::Result<()> {
+        self.tx = None;
+        if let Some(w) = self.writer.take() {
+            w.join()
+                .map_err(|_| io::Error::other("the output writer thread panicked"))?;
+        }
+        self.failure().map_or(Ok(()), Err)
+    }
+
+    /// Queues one output file; `rel` uses `/` separators.
     pub fn write(&self, rel: &str, data: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        let result = fs::write(&path, data);
-        match result {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::write(&path, data)?;
-            }
-            other => other?,
+        self.write_owned(rel, data.to_vec())
+    }
+
+    pub fn write_owned(&self, rel: &str, data: Vec<u8>) -> io::Result<()> {
+        let len = data.len() as u64;
+        let tx = self.tx.as_ref().ok_or_else(|| io::Error::other("output already finished"))?;
+        if tx.send((self.dir.join(rel), data)).is_err() {
+            return Err(self.failure().unwrap_or_else(|| io::Error::other("the output writer stopped")));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
         Ok(())
     }
 
@@ -83,7 +132,11 @@ impl Staging {
     }
 
     /// Swaps the staging directory in for the target.
-    pub fn commit(self) -> io::Result<()> {
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Err(e) = self.finish_writes() {
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(e);
+        }
         let mut old = self.dir.clone().into_os_string();
         old.push(".old");
         let old = PathBuf::from(old);
@@ -107,7 +160,8 @@ impl Staging {
     }
 
     /// Drops everything written; the target is untouched.
-    pub fn abort(self) {
+    pub fn abort(mut self) {
+        let _ = self.finish_writes();
         let _ = fs::remove_dir_all(&self.dir);
     }
 }

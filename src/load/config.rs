@@ -25,6 +25,9 @@ pub struct RawConfig {
     pub sample: bool,
     #[serde(default)]
     pub allow_html: bool,
+    /// Rows per list page; 0 puts every row on one page.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
     #[serde(default = "default_theme")]
     pub theme: String,
     pub areas: Vec<RawArea>,
@@ -33,6 +36,10 @@ pub struct RawConfig {
 
 fn default_stale() -> u32 {
     12
+}
+
+fn default_page_size() -> usize {
+    200
 }
 
 fn default_theme() -> String {

@@ -50,6 +50,8 @@ pub struct Config {
     pub stale_after_months: u32,
     pub sample: bool,
     pub allow_html: bool,
+    /// Rows per list page; 0 = no pagination.
+    pub page_size: usize,
     pub theme: String,
     pub areas: Vec<Area>,
     pub types: Vec<FacilityType>,
@@ -234,6 +236,7 @@ impl Config {
                 stale_after_months: raw.stale_after_months,
                 sample: raw.sample,
                 allow_html: raw.allow_html,
+                page_size: raw.page_size,
                 theme: raw.theme,
                 areas,
                 types,

@@ -100,7 +100,7 @@ impl Pages<'_> {
             .render_to(template, &ctx, &mut buf)
             .map_err(|e| self.template_error(template, &e))
             .and_then(|()| {
-                self.out.write(path, &buf).map_err(|e| {
+                self.out.write_owned(path, buf).map_err(|e| {
                     Diagnostic::error(path, Pos::File, format!("cannot write output: {e}"))
                 })
             });
@@ -283,18 +283,25 @@ impl Renderer for Site {
             }),
         );
 
-        // Facility views are built once and shared (tera values are
-        // reference-counted) by detail, type and area pages.
-        let views: Vec<Value> = book
-            .facilities
-            .par_iter()
-            .map(|f| Value::from_serializable(&FacilityView::new(f, book)))
-            .collect();
         let window_views: Vec<Value> = book
             .windows
             .iter()
             .map(|w| Value::from_serializable(&WindowView::new(w)))
             .collect();
+        // List rows are small and share their type, area and capability
+        // cells (tera values are reference-counted); detail views are built
+        // per page and dropped, so memory stays flat as guidebooks grow.
+        let shared = views::Shared::new(book);
+        let rows: Vec<Value> = book
+            .facilities
+            .par_iter()
+            .map(|f| views::row_value(f, &shared))
+            .collect();
+        let lists = list_pages(book);
+        let mut area_type_counts = vec![vec![0usize; cfg.types.len()]; cfg.areas.len()];
+        for f in &book.facilities {
+            area_type_counts[f.area][f.kind] += 1;
+        }
 
         let pages = Pages {
             tera: &tera,
@@ -307,60 +314,39 @@ impl Renderer for Site {
             + book.windows.len()
             + book.meetings.len()
             + book.pages.len()
-            + cfg.types.len()
-            + cfg.areas.len()
+            + lists.len()
             + 4;
         progress::start("rendering pages", total);
 
-        book.facilities
-            .par_iter()
-            .zip(views.par_iter())
-            .for_each(|(f, v)| {
-                let mut c = ctx();
-                c.insert_value("f", v.clone());
-                c.insert("jsonld", &views::facility_jsonld(f, book));
-                pages.page("facility.html", &views::facility_url(&f.id), &f.name, c);
-            });
-
-        cfg.types.par_iter().enumerate().for_each(|(ti, t)| {
-            let list: Vec<Value> = book
-                .facilities
-                .iter()
-                .zip(&views)
-                .filter(|(f, _)| f.kind == ti)
-                .map(|(_, v)| v.clone())
-                .collect();
+        book.facilities.par_iter().for_each(|f| {
             let mut c = ctx();
-            c.insert("type", t);
-            c.insert_value("facilities", Value::from(list));
-            pages.page("type.html", &format!("types/{}.html", t.key), &t.name, c);
+            c.insert("f", &FacilityView::new(f, book));
+            c.insert("jsonld", &views::facility_jsonld(f, book));
+            pages.page("facility.html", &views::facility_url(&f.id), &f.name, c);
         });
 
-        cfg.areas.par_iter().enumerate().for_each(|(ai, a)| {
-            let groups: Vec<Value> = cfg
-                .types
-                .iter()
-                .enumerate()
-                .filter_map(|(ti, t)| {
-                    let list: Vec<Value> = book
-                        .facilities
-                        .iter()
-                        .zip(&views)
-                        .filter(|(f, _)| f.area == ai && f.kind == ti)
-                        .map(|(_, v)| v.clone())
-                        .collect();
-                    (!list.is_empty()).then(|| {
-                        let mut m = tera::Map::default();
-                        m.insert("type".into(), Value::from_serializable(t));
-                        m.insert("facilities".into(), Value::from(list));
-                        Value::from(m)
-                    })
-                })
-                .collect();
+        lists.par_iter().for_each(|l| {
             let mut c = ctx();
-            c.insert("area", a);
-            c.insert_value("groups", Value::from(groups));
-            pages.page("area.html", &format!("areas/{}.html", a.key), &a.name, c);
+            let title = match l.page.current {
+                1 => l.title.clone(),
+                n => format!("{}（{}ページ目）", l.title, n),
+            };
+            c.insert("pager", &l.page.pager());
+            c.insert("count", &l.count);
+            match l.kind {
+                ListKind::Type(ti) => {
+                    c.insert("type", &cfg.types[ti]);
+                    let list: Vec<Value> = l.items.iter().map(|&i| rows[i].clone()).collect();
+                    c.insert_value("facilities", Value::from(list));
+                    pages.page("type.html", &l.page.path(), &title, c);
+                }
+                ListKind::Area(ai) => {
+                    c.insert("area", &cfg.areas[ai]);
+                    let groups = area_groups(book, &l.items, &rows, &shared, &area_type_counts[ai]);
+                    c.insert_value("groups", Value::from(groups));
+                    pages.page("area.html", &l.page.path(), &title, c);
+                }
+            }
         });
 
         book.windows.iter().zip(&window_views).for_each(|(w, v)| {
@@ -495,4 +481,149 @@ fn write_sitemap(book: &Guidebook, out: &Staging) -> Result<(), Diagnostic> {
     };
     out.write("sitemap.xml", xml.as_bytes()).map_err(io)?;
     out.write("robots.txt", robots.as_bytes()).map_err(io)
+}
+
+/// Which list a list page belongs to.
+enum ListKind {
+    Type(usize),
+    Area(usize),
+}
+
+/// One page of a paginated list: `base.html`, then `base/2.html`, …
+#[derive(Clone)]
+struct PageOf {
+    base: String,
+    current: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: String,
+    next: String,
+    pages: Vec<PagerLink>,
+}
+
+impl PageOf {
+    fn url(&self, n: usize) -> String {
+        match n {
+            1 => format!("{}.html", self.base),
+            n => format!("{}/{n}.html", self.base),
+        }
+    }
+
+    fn path(&self) -> String {
+        self.url(self.current)
+    }
+
+    /// `None` for a list that fits on one page.
+    fn pager(&self) -> Option<Pager> {
+        (self.total > 1).then(|| Pager {
+            current: self.current,
+            total: self.total,
+            prev: if self.current > 1 { self.url(self.current - 1) } else { String::new() },
+            next: if self.current < self.total { self.url(self.current + 1) } else { String::new() },
+            pages: (1..=self.total)
+                .map(|n| PagerLink {
+                    number: n,
+                    url: self.url(n),
+                    current: n == self.current,
+                })
+                .collect(),
+        })
+    }
+}
+
+struct ListPage {
+    kind: ListKind,
+    title: String,
+    page: PageOf,
+    /// Facility indices on this page, in display order.
+    items: Vec<usize>,
+    /// Facilities in the whole list.
+    count: usize,
+}
+
+/// Splits `items` into pages of `size` (0: one page), at least one page.
+fn paginate(items: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
+    if size == 0 || items.len() <= size {
+        return vec![items];
+    }
+    items.chunks(size).map(<[usize]>::to_vec).collect()
+}
+
+/// Every type and area list page of the site.
+fn list_pages(book: &Guidebook) -> Vec<ListPage> {
+    let cfg = &book.config;
+    let mut by_type: Vec<Vec<usize>> = vec![Vec::new(); cfg.types.len()];
+    let mut by_area: Vec<Vec<usize>> = vec![Vec::new(); cfg.areas.len()];
+    for (i, f) in book.facilities.iter().enumerate() {
+        by_type[f.kind].push(i);
+        by_area[f.area].push(i);
+    }
+    // Area pages group by type, in the configured type order.
+    for list in &mut by_area {
+        list.sort_by_key(|&i| book.facilities[i].kind);
+    }
+    let mut out = Vec::new();
+    let lists = by_type
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| (ListKind::Type(i), format!("types/{}", cfg.types[i].key), cfg.types[i].name.clone(), l))
+        .chain(by_area.into_iter().enumerate().map(|(i, l)| {
+            (ListKind::Area(i), format!("areas/{}", cfg.areas[i].key), cfg.areas[i].name.clone(), l)
+        }));
+    for (kind, base, title, items) in lists {
+        let count = items.len();
+        let chunks = paginate(items, cfg.page_size);
+        let total = chunks.len();
+        for (n, items) in chunks.into_iter().enumerate() {
+            let kind = match kind {
+                ListKind::Type(i) => ListKind::Type(i),
+                ListKind::Area(i) => ListKind::Area(i),
+            };
+            out.push(ListPage {
+                kind,
+                title: title.clone(),
+                page: PageOf {
+                    base: base.clone(),
+                    current: n + 1,
+                    total,
+                },
+                items,
+                count,
+            });
+        }
+    }
+    out
+}
+
+/// The rows of one area page grouped by type; `count` is the type's total
+/// in the whole area, which may span pages.
+fn area_groups(book: &Guidebook, items: &[usize], rows: &[Value], shared: &views::Shared, counts: &[usize]) -> Vec<Value> {
+    let mut groups: Vec<Value> = Vec::new();
+    let mut start = 0;
+    while start < items.len() {
+        let kind = book.facilities[items[start]].kind;
+        let end = start + items[start..].iter().take_while(|&&i| book.facilities[i].kind == kind).count();
+        let mut m = tera::Map::default();
+        m.insert("type".into(), shared.type_full[kind].clone());
+        m.insert(
+            "facilities".into(),
+            Value::from(items[start..end].iter().map(|&i| rows[i].clone()).collect::<Vec<_>>()),
+        );
+        m.insert("count".into(), Value::from(counts[kind]));
+        groups.push(Value::from(m));
+        start = end;
+    }
+    groups
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
+use tera::{Map, Value};
 
 use crate::model::values::{date_ja, Days, DAY_SCHEMA};
 use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
@@ -94,6 +95,88 @@ pub struct FacilityView<'a> {
     pub verified_ja: String,
     pub stale: bool,
     pub description_html: String,
+}
+
+/// Values that many list rows share, made once.
+pub struct Shared {
+    /// Per type: `{key, name}`.
+    pub type_key_name: Vec<Value>,
+    /// Per type: the whole type with its capabilities.
+    pub type_full: Vec<Value>,
+    /// Per area: `{key, name}`.
+    pub area_key_name: Vec<Value>,
+    /// Per type and capability: the cell for "has" and for "has not".
+    pub caps: Vec<Vec<[Value; 2]>>,
+}
+
+impl Shared {
+    pub fn new(book: &Guidebook) -> Shared {
+        let cfg = &book.config;
+        Shared {
+            type_key_name: cfg
+                .types
+                .iter()
+                .map(|t| Value::from_serializable(&KeyName { key: &t.key, name: &t.name }))
+                .collect(),
+            type_full: cfg.types.iter().map(Value::from_serializable).collect(),
+            area_key_name: cfg
+                .areas
+                .iter()
+                .map(|a| Value::from_serializable(&KeyName { key: &a.key, name: &a.name }))
+                .collect(),
+            caps: cfg
+                .types
+                .iter()
+                .map(|t| {
+                    t.capabilities
+                        .iter()
+                        .map(|c| {
+                            [true, false].map(|has| {
+                                Value::from_serializable(&CapView {
+                                    key: &c.key,
+                                    label: &c.label,
+                                    short: &c.short,
+                                    has,
+                                })
+                            })
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A facility as a row of a list page: the fields of [`FacilityView`] that
+/// lists show (`id url name kana type area address phone phone_tel fax
+/// email website hours_text caps verified_ja stale`).
+pub fn row_value(f: &Facility, shared: &Shared) -> Value {
+    let mut m = Map::default();
+    let s = |v: &str| Value::from(v);
+    m.insert("id".into(), s(&f.id));
+    m.insert("url".into(), Value::from(facility_url(&f.id)));
+    m.insert("name".into(), s(&f.name));
+    m.insert("kana".into(), s(&f.kana));
+    m.insert("type".into(), shared.type_key_name[f.kind].clone());
+    m.insert("area".into(), shared.area_key_name[f.area].clone());
+    let mut address = Map::default();
+    address.insert("text".into(), Value::from(f.address.text()));
+    m.insert("address".into(), Value::from(address));
+    m.insert("phone".into(), s(&f.phone.0));
+    m.insert("phone_tel".into(), Value::from(tel(&f.phone)));
+    m.insert("fax".into(), s(f.fax.as_ref().map_or("", |p| p.0.as_str())));
+    m.insert("email".into(), s(f.email.as_deref().unwrap_or("")));
+    m.insert("website".into(), s(f.url.as_deref().unwrap_or("")));
+    m.insert("hours_text".into(), Value::from(hours_text(&f.hours)));
+    let caps: Vec<Value> = shared.caps[f.kind]
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| cell[usize::from(!f.has(i))].clone())
+        .collect();
+    m.insert("caps".into(), Value::from(caps));
+    m.insert("verified_ja".into(), Value::from(date_ja(f.verified)));
+    m.insert("stale".into(), Value::from(f.stale));
+    Value::from(m)
 }
 
 pub fn facility_url(id: &str) -> String {
