@@ -114,9 +114,14 @@ impl Staging {
 
     pub fn write_owned(&self, rel: &str, data: Vec<u8>) -> io::Result<()> {
         let len = data.len() as u64;
-        let tx = self.tx.as_ref().ok_or_else(|| io::Error::other("output already finished"))?;
+        let tx = self
+            .tx
+            .as_ref()
+            .ok_or_else(|| io::Error::other("output already finished"))?;
         if tx.send((self.dir.join(rel), data)).is_err() {
-            return Err(self.failure().unwrap_or_else(|| io::Error::other("the output writer stopped")));
+            return Err(self
+                .failure()
+                .unwrap_or_else(|| io::Error::other("the output writer stopped")));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len, Ordering::Relaxed);

@@ -128,10 +128,17 @@ fn build_writes_every_page_with_relative_links() {
             files.keys().collect::<Vec<_>>()
         );
     }
-    // Every local link and resource resolves from the page that uses it, so
-    // the site works under a sub-path and from file://.
+    let links = assert_links_resolve(&files);
+    assert!(links > 100, "only {links} links checked");
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
+    assert!(sitemap.contains("<loc>https://example.org/guidebook/facilities/sakura.html</loc>"));
+}
+
+/// Every local link and resource resolves from the page that uses it, so
+/// the site works under a sub-path and from file://. Returns the count.
+fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>) -> usize {
     let mut links = 0;
-    for (path, data) in &files {
+    for (path, data) in files {
         if !path.ends_with(".html") || path == "404.html" {
             continue;
         }
@@ -170,9 +177,40 @@ fn build_writes_every_page_with_relative_links() {
             }
         }
     }
-    assert!(links > 100, "only {links} links checked");
-    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
-    assert!(sitemap.contains("<loc>https://example.org/guidebook/facilities/sakura.html</loc>"));
+    links
+}
+
+#[test]
+fn long_lists_are_paginated_with_working_links() {
+    let tmp = TempDir::new("paginate");
+    let root = tmp.path().join("book");
+    copy_dir(&fixture("valid"), &root);
+    let cfg = fs::read_to_string(root.join("carebook.toml")).unwrap();
+    fs::write(
+        root.join("carebook.toml"),
+        cfg.replace("sample = true", "sample = true\npage_size = 1"),
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    let files = tree(&out);
+    for p in [
+        "types/clinic.html",
+        "types/clinic/2.html",
+        "areas/south.html",
+        "areas/south/2.html",
+    ] {
+        assert!(files.contains_key(p), "missing {p}");
+    }
+    assert!(!files.contains_key("types/clinic/3.html"));
+    let second = String::from_utf8_lossy(&files["types/clinic/2.html"]).into_owned();
+    assert!(
+        second.contains("さくら内科クリニック") && !second.contains("池田クリニック"),
+        "page 2 holds the second row only"
+    );
+    assert!(second.contains("2件"), "the count is the whole list's");
+    assert!(second.contains("rel=\"prev\""));
+    assert_links_resolve(&files);
 }
 
 fn normalize(p: &Path) -> String {

@@ -530,8 +530,16 @@ impl PageOf {
         (self.total > 1).then(|| Pager {
             current: self.current,
             total: self.total,
-            prev: if self.current > 1 { self.url(self.current - 1) } else { String::new() },
-            next: if self.current < self.total { self.url(self.current + 1) } else { String::new() },
+            prev: if self.current > 1 {
+                self.url(self.current - 1)
+            } else {
+                String::new()
+            },
+            next: if self.current < self.total {
+                self.url(self.current + 1)
+            } else {
+                String::new()
+            },
             pages: (1..=self.total)
                 .map(|n| PagerLink {
                     number: n,
@@ -578,9 +586,21 @@ fn list_pages(book: &Guidebook) -> Vec<ListPage> {
     let lists = by_type
         .into_iter()
         .enumerate()
-        .map(|(i, l)| (ListKind::Type(i), format!("types/{}", cfg.types[i].key), cfg.types[i].name.clone(), l))
+        .map(|(i, l)| {
+            (
+                ListKind::Type(i),
+                format!("types/{}", cfg.types[i].key),
+                cfg.types[i].name.clone(),
+                l,
+            )
+        })
         .chain(by_area.into_iter().enumerate().map(|(i, l)| {
-            (ListKind::Area(i), format!("areas/{}", cfg.areas[i].key), cfg.areas[i].name.clone(), l)
+            (
+                ListKind::Area(i),
+                format!("areas/{}", cfg.areas[i].key),
+                cfg.areas[i].name.clone(),
+                l,
+            )
         }));
     for (kind, base, title, items) in lists {
         let count = items.len();
@@ -609,17 +629,32 @@ fn list_pages(book: &Guidebook) -> Vec<ListPage> {
 
 /// The rows of one area page grouped by type; `count` is the type's total
 /// in the whole area, which may span pages.
-fn area_groups(book: &Guidebook, items: &[usize], rows: &[Value], shared: &views::Shared, counts: &[usize]) -> Vec<Value> {
+fn area_groups(
+    book: &Guidebook,
+    items: &[usize],
+    rows: &[Value],
+    shared: &views::Shared,
+    counts: &[usize],
+) -> Vec<Value> {
     let mut groups: Vec<Value> = Vec::new();
     let mut start = 0;
     while start < items.len() {
         let kind = book.facilities[items[start]].kind;
-        let end = start + items[start..].iter().take_while(|&&i| book.facilities[i].kind == kind).count();
+        let end = start
+            + items[start..]
+                .iter()
+                .take_while(|&&i| book.facilities[i].kind == kind)
+                .count();
         let mut m = tera::Map::default();
         m.insert("type".into(), shared.type_full[kind].clone());
         m.insert(
             "facilities".into(),
-            Value::from(items[start..end].iter().map(|&i| rows[i].clone()).collect::<Vec<_>>()),
+            Value::from(
+                items[start..end]
+                    .iter()
+                    .map(|&i| rows[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
         );
         m.insert("count".into(), Value::from(counts[kind]));
         groups.push(Value::from(m));

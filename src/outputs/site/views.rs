@@ -116,13 +116,23 @@ impl Shared {
             type_key_name: cfg
                 .types
                 .iter()
-                .map(|t| Value::from_serializable(&KeyName { key: &t.key, name: &t.name }))
+                .map(|t| {
+                    Value::from_serializable(&KeyName {
+                        key: &t.key,
+                        name: &t.name,
+                    })
+                })
                 .collect(),
             type_full: cfg.types.iter().map(Value::from_serializable).collect(),
             area_key_name: cfg
                 .areas
                 .iter()
-                .map(|a| Value::from_serializable(&KeyName { key: &a.key, name: &a.name }))
+                .map(|a| {
+                    Value::from_serializable(&KeyName {
+                        key: &a.key,
+                        name: &a.name,
+                    })
+                })
                 .collect(),
             caps: cfg
                 .types
