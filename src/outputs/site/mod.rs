@@ -484,6 +484,7 @@ fn write_sitemap(book: &Guidebook, out: &Staging) -> Result<(), Diagnostic> {
 }
 
 /// Which list a list page belongs to.
+#[derive(Clone, Copy)]
 enum ListKind {
     Type(usize),
     Area(usize),
@@ -607,10 +608,6 @@ fn list_pages(book: &Guidebook) -> Vec<ListPage> {
         let chunks = paginate(items, cfg.page_size);
         let total = chunks.len();
         for (n, items) in chunks.into_iter().enumerate() {
-            let kind = match kind {
-                ListKind::Type(i) => ListKind::Type(i),
-                ListKind::Area(i) => ListKind::Area(i),
-            };
             out.push(ListPage {
                 kind,
                 title: title.clone(),
