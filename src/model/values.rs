@@ -305,6 +305,24 @@ pub fn date_ja(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// The Japanese era year: 令和8年 for 2026 (令和元年 began on 2019-05-01).
+pub fn wareki_year(d: NaiveDate) -> String {
+    let reiwa_start = NaiveDate::from_ymd_opt(2019, 5, 1).unwrap_or(d);
+    if d >= reiwa_start {
+        match d.year() - 2018 {
+            1 => "令和元年".to_string(),
+            y => format!("令和{y}年"),
+        }
+    } else if d.year() >= 1989 {
+        match d.year() - 1988 {
+            1 => "平成元年".to_string(),
+            y => format!("平成{y}年"),
+        }
+    } else {
+        format!("{}年", d.year())
+    }
+}
+
 /// Months from `earlier` to `later`, counting a month only once its day is reached.
 pub fn months_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     let mut m = (i64::from(later.year()) - i64::from(earlier.year())) * 12
@@ -400,5 +418,8 @@ mod tests {
         assert_eq!(months_between(d("2025-10-01"), d("2026-10-01")), 12);
         assert_eq!(months_between(d("2025-10-02"), d("2026-10-01")), 11);
         assert!(parse_date(&st("2026-02-30")).is_err());
+        assert_eq!(wareki_year(d("2026-10-01")), "令和8年");
+        assert_eq!(wareki_year(d("2019-05-01")), "令和元年");
+        assert_eq!(wareki_year(d("2019-04-30")), "平成31年");
     }
 }

@@ -12,7 +12,8 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::model::values::date_ja;
+use crate::model::values::wareki_year;
+use chrono::Datelike;
 use crate::model::Guidebook;
 use crate::outputs::{markdown, Renderer};
 use crate::progress;
@@ -39,6 +40,8 @@ struct SiteInfo<'a> {
     base_url: &'a str,
     as_of: String,
     as_of_ja: String,
+    /// 「令和8年10月現在」
+    as_of_wareki: String,
     sample: bool,
     generator: &'static str,
 }
@@ -261,13 +264,8 @@ impl Renderer for Site {
             municipality_code: &cfg.municipality_code,
             base_url: &cfg.base_url,
             as_of: cfg.as_of.to_string(),
-            as_of_ja: format!(
-                "{}現在",
-                date_ja(cfg.as_of)
-                    .split_once('月')
-                    .map(|(ym, _)| format!("{ym}月"))
-                    .unwrap_or_default()
-            ),
+            as_of_ja: format!("{}年{}月現在", cfg.as_of.year(), cfg.as_of.month()),
+            as_of_wareki: format!("{}{}月現在", wareki_year(cfg.as_of), cfg.as_of.month()),
             sample: cfg.sample,
             generator: "carebook",
         };
