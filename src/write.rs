@@ -102,7 +102,8 @@ impl Staging {
         let writer = std::thread::spawn(move || {
             for (rel, data) in rx {
                 if let Err(e) = put(&staging, previous.as_deref(), &rel, &data) {
-                    let e = io::Error::new(e.kind(), format!("{}: {e}", staging.join(&rel).display()));
+                    let e =
+                        io::Error::new(e.kind(), format!("{}: {e}", staging.join(&rel).display()));
                     *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                     return;
                 }

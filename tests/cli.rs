@@ -605,8 +605,14 @@ fn malformed_files_never_panic() {
         ("alias.yaml", b"name: &n A\nkana: *n\ntype: *missing\n"),
         ("binary.yaml", &[0xff, 0xfe, 0x00, 0x41]),
         ("deep.yaml", b"address: {postal: {a: {b: [1, [2, [3]]]}}}\n"),
-        ("nulls.yaml", b"name:\nkana:\ntype:\narea:\naddress:\nphone:\nhours:\n  -\n"),
-        ("huge-number.yaml", b"phone: 123456789012345678901234567890\nlocation: {lat: .nan, lon: .inf}\n"),
+        (
+            "nulls.yaml",
+            b"name:\nkana:\ntype:\narea:\naddress:\nphone:\nhours:\n  -\n",
+        ),
+        (
+            "huge-number.yaml",
+            b"phone: 123456789012345678901234567890\nlocation: {lat: .nan, lon: .inf}\n",
+        ),
         ("unterminated.md", b"---\nname: A\n"),
         ("empty.md", b""),
         ("bom.yaml", "\u{feff}name: A\r\nkana: えー\r\n".as_bytes()),
@@ -619,7 +625,10 @@ fn malformed_files_never_panic() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     for (name, _) in cases {
-        assert!(err.contains(&format!("content/facilities/{name}:")), "no diagnostic for {name}:\n{err}");
+        assert!(
+            err.contains(&format!("content/facilities/{name}:")),
+            "no diagnostic for {name}:\n{err}"
+        );
     }
     // every error line carries a position or names the whole file
     for line in err.lines().filter(|l| l.contains(": error: ")) {

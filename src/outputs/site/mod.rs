@@ -13,11 +13,11 @@ use tera::{Context, Tera, Value};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::values::wareki_year;
-use chrono::Datelike;
 use crate::model::Guidebook;
 use crate::outputs::{markdown, Renderer};
 use crate::progress;
 use crate::write::Staging;
+use chrono::Datelike;
 use theme::{Origin, Theme};
 use views::{FacilityView, MeetingView, WindowView};
 
