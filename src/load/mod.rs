@@ -236,11 +236,22 @@ fn parse_record<T: DeserializeOwned>(path: PathBuf, text: &str) -> Result<Loaded
 /// serde_yaml's error, with its position, a readable message and a hint.
 fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
     let full = e.to_string();
-    // serde_yaml appends " at line L column C"; the position goes in front.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
+    // serde_yaml writes " at line L column C" into its messages, sometimes
+    // twice; the position goes in front instead.
+    let mut message = full.clone();
+    while let Some(i) = message.find(" at line ") {
+        let rest = &message[i + 9..];
+        let end = rest
+            .find(" column ")
+            .map(|c| {
+                c + 8
+                    + rest[c + 8..]
+                        .find(|ch: char| !ch.is_ascii_digit())
+                        .unwrap_or(rest.len() - c - 8)
+            })
+            .unwrap_or(rest.len());
+        message = format!("{}{}", &message[..i], &rest[end..]);
+    }
     let pos = match e.location() {
         Some(l) => Pos::At {
             line: l.line() + line_offset,
@@ -272,6 +283,12 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>) {
             "check the value's type: text, number, list or nested fields"
         };
         return (message.to_string(), Some(hint.to_string()));
+    }
+    if message.contains("tab character") {
+        return (
+            format!("YAML syntax: {message}"),
+            Some("indent with spaces, not tabs".to_string()),
+        );
     }
     if message.contains("did not find expected")
         || message.contains("mapping values are not allowed")

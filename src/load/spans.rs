@@ -56,6 +56,13 @@ impl SpanIndex {
                             *key = Some(text);
                         }
                     } else if let Some(p) = value_path(&mut stack) {
+                        // A key with no value: the parser places the empty
+                        // value at the next token; point at the key instead.
+                        let at = if text.is_empty() {
+                            ix.values.get(&format!("{p}#key")).copied().unwrap_or(at)
+                        } else {
+                            at
+                        };
                         ix.values.insert(p, at);
                     }
                 }
@@ -117,5 +124,8 @@ mod tests {
         assert_eq!(ix.find("address.postal#key"), Some((3, 3)));
         // absent leaf: falls back to its parent mapping
         assert_eq!(ix.find("address.city"), Some((2, 1)));
+        // empty values are found at their key
+        let ix = SpanIndex::build("name:\nkana:\n");
+        assert_eq!(ix.find("name"), Some((1, 1)));
     }
 }
