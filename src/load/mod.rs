@@ -143,9 +143,12 @@ pub fn load_content(root: &Path) -> Content {
         Page(Loaded<raw::Page>),
         Home(Loaded<raw::Page>),
     }
+    crate::progress::start("reading records", files.len());
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let parsed: Vec<Result<Parsed, Diagnostic>> = files
         .into_par_iter()
         .map(|(kind, path)| {
+            crate::progress::tick(&done);
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Diagnostic::error(&path, Pos::File, format!("cannot read: {e}"))
                     .with_hint("records must be UTF-8 text files")
@@ -159,6 +162,7 @@ pub fn load_content(root: &Path) -> Content {
             })
         })
         .collect();
+    crate::progress::finish();
     for p in parsed {
         match p {
             Ok(Parsed::Facility(r)) => content.facilities.push(r),
