@@ -13,4 +13,5 @@ pub mod outputs;
 pub mod pipeline;
 pub mod progress;
 pub mod scaffold;
+pub mod search;
 pub mod write;
