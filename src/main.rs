@@ -36,6 +36,9 @@ enum Command {
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Where to write the search index [default: the guidebook's `search_index`, ROOT/search-index].
+        #[arg(long)]
+        index: Option<PathBuf>,
     },
     /// Check the guidebook without writing anything.
     Check {
@@ -52,6 +55,30 @@ enum Command {
     },
     /// Make a new guidebook for another ward.
     Init { dir: PathBuf },
+    /// Search the index that `carebook build` wrote (words mean AND).
+    Search {
+        /// Words to find, e.g. 看取り 北部 or a phone number.
+        query: Vec<String>,
+        /// Only this type (a facility type key, `window` or `meeting`); repeat for any of several.
+        #[arg(long = "type")]
+        types: Vec<String>,
+        /// Only this area key; repeat for any of several.
+        #[arg(long = "area")]
+        areas: Vec<String>,
+        /// Only records with this capability key; repeat to require several.
+        #[arg(long = "cap")]
+        caps: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The index directory [default: the guidebook's `search_index`].
+        #[arg(long)]
+        index: Option<PathBuf>,
+    },
 }
 
 fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
@@ -97,9 +124,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     progress::enable(cli.quiet);
     match cli.command {
-        Command::Build { root, out } => {
+        Command::Build { root, out, index } => {
             let out = out.unwrap_or_else(|| pipeline::default_out(&root));
-            let report = pipeline::build(&root, &out);
+            let report = pipeline::build(&root, &out, index.as_deref());
             let code = print_report(&report, cli.quiet, true);
             if report.ok() && !cli.quiet {
                 println!("open {}", out.join("index.html").display());
@@ -122,6 +149,67 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Search {
+            query,
+            types,
+            areas,
+            caps,
+            limit,
+            json,
+            root,
+            index,
+        } => {
+            let q = carebook::search::engine::SearchQuery {
+                text: query,
+                types,
+                areas,
+                caps,
+                limit,
+            };
+            let dir = index.unwrap_or_else(|| pipeline::configured_index_dir(&root));
+            match carebook::search::engine::Searcher::open(&dir)
+                .map_err(|e| e.0)
+                .and_then(|s| s.search(&q).map_err(|e| e.to_string()))
+            {
+                Ok(hits) if json => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&hits).unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(hits) => {
+                    if hits.is_empty() && !cli.quiet {
+                        eprintln!("no records match");
+                    }
+                    for (i, h) in hits.iter().enumerate() {
+                        let d = &h.display;
+                        let place = [d.type_name.as_str(), d.area.as_str()]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("・");
+                        println!("{:>2}. {}（{place}）", i + 1, d.name);
+                        let contact = [d.phone.as_str(), d.address.as_str()]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("  ");
+                        if !contact.is_empty() {
+                            println!("    {contact}");
+                        }
+                        println!("    {}", d.url);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

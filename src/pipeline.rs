@@ -72,7 +72,8 @@ pub fn run_check(root: &Path) -> Report {
 }
 
 /// Checks, then writes every output to `out`, replacing it only on success.
-pub fn build(root: &Path, out: &Path) -> Report {
+/// `index` overrides the guidebook's `search_index` directory.
+pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
     let start = Instant::now();
     let (book, mut diagnostics) = check(root);
     let report = |diagnostics, records, files, bytes| Report {
@@ -114,20 +115,49 @@ pub fn build(root: &Path, out: &Path) -> Report {
             diagnostics.extend(ds);
         }
     }
+    let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
+    let index = match crate::outputs::search_index::stage(&book, &index_dir) {
+        Ok(s) => Some(s),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
     diagnostics.resolve(root);
     if diagnostics.has_errors() {
         staging.abort();
+        if let Some(i) = index {
+            i.abort();
+        }
         return report(diagnostics, records, 0, 0);
     }
     let (files, bytes) = (staging.files(), staging.bytes());
-    if let Err(e) = staging.commit() {
-        diagnostics.push(Diagnostic::error(
-            out,
-            Pos::File,
-            format!("cannot replace the output directory: {e}"),
-        ));
+    for (s, what) in [(Some(staging), out), (index, index_dir.as_path())] {
+        if let Some(s) = s {
+            if let Err(e) = s.commit() {
+                diagnostics.push(Diagnostic::error(
+                    what,
+                    Pos::File,
+                    format!("cannot replace the output directory: {e}"),
+                ));
+            }
+        }
     }
     report(diagnostics, records, files, bytes)
+}
+
+/// Where the guidebook's tantivy index lives.
+pub fn search_index_dir(root: &Path, book: &Guidebook) -> PathBuf {
+    root.join(&book.config.search_index)
+}
+
+/// The index directory named by the guidebook's settings, or the default
+/// when they cannot be read (opening the index then explains what is wrong).
+pub fn configured_index_dir(root: &Path) -> PathBuf {
+    let configured = load::config::load(root)
+        .ok()
+        .map(|(raw, _)| raw.search_index);
+    root.join(configured.unwrap_or_else(|| "search-index".into()))
 }
 
 /// The default output directory of a guidebook.

@@ -156,6 +156,11 @@ impl Staging {
         Ok(())
     }
 
+    /// The staging directory, for outputs that write a directory themselves.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn files(&self) -> u64 {
         self.files.load(Ordering::Relaxed)
     }

@@ -354,24 +354,34 @@ fn failed_build_leaves_previous_output_untouched() {
     let out = tmp.path().join("site");
     build(&fixture("valid"), &out);
     let before = tree(&out);
+    let index_before = tree(&index_of(&out));
+    assert!(!index_before.is_empty());
     let o = carebook(&[
         "build",
         "--root",
         fixture("invalid-records").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index_of(&out).to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert_eq!(tree(&out), before, "a failed build changed the output");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
     assert_eq!(
-        leftovers.len(),
-        1,
-        "staging directories left behind: {leftovers:?}"
+        tree(&index_of(&out)),
+        index_before,
+        "a failed build changed the index"
+    );
+    let mut leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    leftovers.sort();
+    assert_eq!(
+        leftovers,
+        ["site", "site.index"],
+        "staging directories left behind"
     );
 }
 
@@ -387,6 +397,8 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
         fixture("valid").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index_of(&out).to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -539,6 +551,8 @@ fn template_override_wins_and_a_broken_one_is_reported() {
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index_of(&out).to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -574,6 +588,8 @@ fn summary_line_and_quiet() {
         fixture("valid").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index_of(&out).to_str().unwrap(),
     ]);
     assert!(o.status.success());
     let s = stdout(&o);
@@ -588,6 +604,8 @@ fn summary_line_and_quiet() {
         fixture("valid").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index_of(&out).to_str().unwrap(),
     ]);
     assert!(stdout(&o).is_empty());
 }

@@ -30,6 +30,9 @@ pub struct RawConfig {
     pub page_size: usize,
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Where `carebook build` writes the tantivy index, from the root.
+    #[serde(default = "default_search_index")]
+    pub search_index: String,
     pub areas: Vec<RawArea>,
     pub types: Vec<RawType>,
 }
@@ -40,6 +43,10 @@ fn default_stale() -> u32 {
 
 fn default_page_size() -> usize {
     200
+}
+
+fn default_search_index() -> String {
+    "search-index".to_string()
 }
 
 fn default_theme() -> String {

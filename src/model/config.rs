@@ -53,6 +53,8 @@ pub struct Config {
     /// Rows per list page; 0 = no pagination.
     pub page_size: usize,
     pub theme: String,
+    /// The tantivy index directory, relative to the guidebook root.
+    pub search_index: String,
     pub areas: Vec<Area>,
     pub types: Vec<FacilityType>,
     area_ix: HashMap<String, usize>,
@@ -237,6 +239,7 @@ impl Config {
                 sample: raw.sample,
                 allow_html: raw.allow_html,
                 page_size: raw.page_size,
+                search_index: raw.search_index,
                 theme: raw.theme,
                 areas,
                 types,

@@ -3,6 +3,7 @@
 //! data) implement [`Renderer`].
 
 pub mod markdown;
+pub mod search_index;
 pub mod site;
 
 use crate::diag::Diagnostic;

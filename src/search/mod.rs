@@ -1,5 +1,7 @@
-//! Search: the shared Japanese analyzer. The indexes built from it (a
-//! prebuilt tantivy index and the browser's static index) come with the
-//! search output.
+//! Search: one Japanese analyzer ([`analyzer`]), the records as search
+//! documents ([`doc`]), and the prebuilt tantivy index ([`engine`]) that
+//! `carebook build` writes and `carebook search` reads.
 
 pub mod analyzer;
+pub mod doc;
+pub mod engine;

@@ -56,6 +56,7 @@ impl Drop for TempDir {
 
 /// Builds `root` into `out`, asserting success.
 pub fn build(root: &Path, out: &Path) -> Output {
+    let index = index_of(out);
     let o = carebook(&[
         "build",
         "--quiet",
@@ -63,6 +64,8 @@ pub fn build(root: &Path, out: &Path) -> Output {
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
     ]);
     assert!(
         o.status.success(),
@@ -71,6 +74,11 @@ pub fn build(root: &Path, out: &Path) -> Output {
         stderr(&o)
     );
     o
+}
+
+/// Where [`build`] puts the search index for a site built into `out`.
+pub fn index_of(out: &Path) -> PathBuf {
+    out.with_extension("index")
 }
 
 /// Every file of a tree, by relative path.

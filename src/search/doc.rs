@@ -1,0 +1,177 @@
+//! Records as search documents: the text each index analyses, the facets
+//! it filters on and what a result shows. Both indexes are built from these,
+//! so they agree on what a record says.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Guidebook;
+use crate::outputs::site::views::{facility_url, hours_text, meeting_url, window_url};
+
+/// The `type` facet of contact windows and meetings, beside facility types.
+pub const WINDOW_TYPE: &str = "window";
+pub const MEETING_TYPE: &str = "meeting";
+
+/// What a search result shows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Display {
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub area: String,
+    pub phone: String,
+    pub address: String,
+    /// Path of the record's page from the site root.
+    pub url: String,
+    /// Labels of the capabilities it has.
+    pub caps: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// Position in the guidebook's order: the tie-break for equal scores.
+    pub order: u64,
+    /// Name and kana reading (boosted).
+    pub name: String,
+    /// Everything else that is public.
+    pub text: String,
+    pub type_key: String,
+    pub area_key: Option<String>,
+    pub caps: Vec<String>,
+    pub display: Display,
+}
+
+/// Weight of a match in the name over one in the other text.
+pub const NAME_BOOST: f32 = 2.0;
+
+fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every searchable record, in guidebook order: facilities (五十音),
+/// contact windows, meetings.
+pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
+    let cfg = &book.config;
+    let mut docs =
+        Vec::with_capacity(book.facilities.len() + book.windows.len() + book.meetings.len());
+    for f in &book.facilities {
+        let t = &cfg.types[f.kind];
+        let a = &cfg.areas[f.area];
+        let caps: Vec<&str> = t
+            .capabilities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| f.has(*i))
+            .map(|(_, c)| c.label.as_str())
+            .collect();
+        let address = f.address.text();
+        let hours = hours_text(&f.hours);
+        let mut text: Vec<&str> = vec![&t.name, &a.name, &address, &f.phone.0];
+        text.extend(f.fax.as_ref().map(|p| p.0.as_str()));
+        text.extend(caps.iter().copied());
+        text.extend(f.departments.iter().map(String::as_str));
+        text.push(&hours);
+        text.extend(f.hours_note.as_deref());
+        if let Some(l) = &f.liaison {
+            text.extend([l.contact.as_str(), l.method.as_str(), l.hours.as_str()]);
+        }
+        text.extend(f.description.as_deref());
+        docs.push(SearchDoc {
+            order: docs.len() as u64,
+            name: join([f.name.as_str(), f.kana.as_str()]),
+            text: join(text),
+            type_key: t.key.clone(),
+            area_key: Some(a.key.clone()),
+            caps: t
+                .capabilities
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| f.has(*i))
+                .map(|(_, c)| c.key.clone())
+                .collect(),
+            display: Display {
+                kind: "facility".into(),
+                id: f.id.clone(),
+                name: f.name.clone(),
+                type_name: t.name.clone(),
+                area: a.name.clone(),
+                phone: f.phone.0.clone(),
+                address,
+                url: facility_url(&f.id),
+                caps: caps.iter().map(|s| s.to_string()).collect(),
+            },
+        });
+    }
+    for w in &book.windows {
+        let address = w.address.as_ref().map(|a| a.text()).unwrap_or_default();
+        let hours = hours_text(&w.hours);
+        let mut text: Vec<&str> = vec![
+            "相談窓口",
+            &w.organization,
+            &w.eligible,
+            &address,
+            &w.phone.0,
+        ];
+        text.extend(w.fax.as_ref().map(|p| p.0.as_str()));
+        text.extend(w.topics.iter().map(String::as_str));
+        text.push(&hours);
+        text.extend(w.hours_note.as_deref());
+        for s in &w.staff {
+            text.extend([s.role.as_str(), s.employment.as_str(), s.hours.as_str()]);
+            text.extend(s.qualifications.iter().map(String::as_str));
+        }
+        docs.push(SearchDoc {
+            order: docs.len() as u64,
+            name: join([w.name.as_str(), w.kana.as_str()]),
+            text: join(text),
+            type_key: WINDOW_TYPE.into(),
+            area_key: None,
+            caps: Vec::new(),
+            display: Display {
+                kind: "window".into(),
+                id: w.id.clone(),
+                name: w.name.clone(),
+                type_name: "相談窓口".into(),
+                area: String::new(),
+                phone: w.phone.0.clone(),
+                address,
+                url: window_url(&w.id),
+                caps: Vec::new(),
+            },
+        });
+    }
+    for m in &book.meetings {
+        let text = join([
+            "会議体",
+            m.participants.as_str(),
+            m.purpose.as_str(),
+            m.frequency.as_str(),
+            m.organizer.as_deref().unwrap_or(""),
+        ]);
+        docs.push(SearchDoc {
+            order: docs.len() as u64,
+            name: join([m.name.as_str(), m.kana.as_str()]),
+            text,
+            type_key: MEETING_TYPE.into(),
+            area_key: None,
+            caps: Vec::new(),
+            display: Display {
+                kind: "meeting".into(),
+                id: m.id.clone(),
+                name: m.name.clone(),
+                type_name: "会議体".into(),
+                area: String::new(),
+                phone: String::new(),
+                address: String::new(),
+                url: meeting_url(&m.id),
+                caps: Vec::new(),
+            },
+        });
+    }
+    docs
+}
