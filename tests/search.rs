@@ -174,8 +174,9 @@ fn a_missing_or_foreign_index_says_to_build() {
 
     let b = built(&fixture("search"), "search-version");
     let manifest = b.index.join("carebook-index.json");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, text.replace("\"format\": 1", "\"format\": 999")).unwrap();
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["format"] = 999.into();
+    std::fs::write(&manifest, m.to_string()).unwrap();
     let o = carebook(&["search", "看取り", "--index", b.index.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

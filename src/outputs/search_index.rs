@@ -20,7 +20,8 @@ pub fn stage(book: &Guidebook, target: &Path) -> Result<Staging, Diagnostic> {
     };
     let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let docs = doc::documents(book);
-    if let Err(e) = engine::write(&docs, staging.path()) {
+    let analyzed = doc::analyze_all(&docs);
+    if let Err(e) = engine::write(&docs, &analyzed, staging.path()) {
         staging.abort();
         return Err(fail(e.to_string()));
     }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analyzer::{analyze, Mode, Token};
 use crate::model::Guidebook;
 use crate::outputs::site::views::{facility_url, hours_text, meeting_url, window_url};
 
@@ -41,9 +42,6 @@ pub struct SearchDoc {
     pub caps: Vec<String>,
     pub display: Display,
 }
-
-/// Weight of a match in the name over one in the other text.
-pub const NAME_BOOST: f32 = 2.0;
 
 fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     parts
@@ -174,4 +172,21 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
         });
     }
     docs
+}
+
+/// A document's name and text through the analyzer, once for both indexes.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    pub name: Vec<Token>,
+    pub text: Vec<Token>,
+}
+
+pub fn analyze_all(docs: &[SearchDoc]) -> Vec<Analyzed> {
+    use rayon::prelude::*;
+    docs.par_iter()
+        .map(|d| Analyzed {
+            name: analyze(&d.name, Mode::Index),
+            text: analyze(&d.text, Mode::Index),
+        })
+        .collect()
 }

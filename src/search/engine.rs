@@ -1,77 +1,42 @@
-//! The prebuilt tantivy index: its schema, the analyzer as a tantivy
-//! tokenizer, writing it, and answering queries from it.
+//! The prebuilt tantivy index: its schema, writing it from analysed
+//! documents, and answering queries from it.
 //!
-//! A query is analysed with [`Mode::Query`]; every resulting term must
-//! match in the name or the text (AND), and a record's score is the sum
-//! over terms of `NAME_BOOST × BM25(name) + BM25(text)` with tantivy's BM25
-//! (k1 = 1.2, b = 0.75). Equal scores keep guidebook order. The browser
-//! index reproduces exactly this.
+//! tantivy finds the records that match: every query term in the name or
+//! the text (AND), and the type, area and capability filters. Ranking is
+//! [`super::rank`], computed from the index's postings, document
+//! frequencies and stored token counts, so that the browser index can
+//! reproduce it exactly.
 
 use std::collections::{BinaryHeap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
     STORED,
 };
-use tantivy::tokenizer::{Token as TToken, TokenStream, Tokenizer};
+use tantivy::tokenizer::{PreTokenizedString, Token as TToken};
 use tantivy::{
-    DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term, TERMINATED,
 };
 
 use super::analyzer::{analyze, Mode, Token};
-use super::doc::{Display, SearchDoc, NAME_BOOST};
+use super::doc::{Analyzed, Display, SearchDoc};
+use super::rank;
 
-/// Changes whenever the schema or the analyzer changes what is indexed.
-pub const FORMAT: u32 = 1;
+/// Changes whenever the schema, the analyzer or the ranking changes.
+pub const FORMAT: u32 = 2;
 pub const MANIFEST: &str = "carebook-index.json";
-const TOKENIZER: &str = "carebook";
-
-#[derive(Clone, Default)]
-pub struct CarebookTokenizer;
-
-pub struct CarebookStream {
-    tokens: Vec<Token>,
-    next: usize,
-    current: TToken,
-}
-
-impl Tokenizer for CarebookTokenizer {
-    type TokenStream<'a> = CarebookStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CarebookStream {
-        CarebookStream {
-            tokens: analyze(text, Mode::Index),
-            next: 0,
-            current: TToken::default(),
-        }
-    }
-}
-
-impl TokenStream for CarebookStream {
-    fn advance(&mut self) -> bool {
-        let Some(t) = self.tokens.get(self.next) else {
-            return false;
-        };
-        self.current.text.clear();
-        self.current.text.push_str(&t.term);
-        self.current.position = t.position as usize;
-        self.next += 1;
-        true
-    }
-    fn token(&self) -> &TToken {
-        &self.current
-    }
-    fn token_mut(&mut self) -> &mut TToken {
-        &mut self.current
-    }
-}
 
 pub struct Fields {
     pub name: Field,
     pub text: Field,
+    pub name_len: Field,
+    pub text_len: Field,
     pub order: Field,
     pub facets: Field,
     pub display: Field,
@@ -79,14 +44,17 @@ pub struct Fields {
 
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Values arrive pre-tokenised by the carebook analyzer.
     let text_opts = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
+            .set_tokenizer("raw")
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         name: b.add_text_field("name", text_opts.clone()),
         text: b.add_text_field("text", text_opts),
+        name_len: b.add_u64_field("name_len", FAST),
+        text_len: b.add_u64_field("text_len", FAST),
         order: b.add_u64_field("order", FAST | STORED),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         display: b.add_text_field("display", STORED),
@@ -101,25 +69,37 @@ struct Manifest {
     documents: usize,
 }
 
-fn facet(kind: &str, value: &str) -> Facet {
+pub fn facet(kind: &str, value: &str) -> Facet {
     Facet::from_path([kind, value])
 }
 
+fn pre_tokenized(tokens: &[Token]) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens: tokens
+            .iter()
+            .map(|t| TToken {
+                text: t.term.clone(),
+                position: t.position as usize,
+                ..TToken::default()
+            })
+            .collect(),
+    }
+}
+
 /// Writes the index of `docs` into the empty directory `dir`.
-pub fn write(docs: &[SearchDoc], dir: &Path) -> tantivy::Result<()> {
+pub fn write(docs: &[SearchDoc], analyzed: &[Analyzed], dir: &Path) -> tantivy::Result<()> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
-    index.tokenizers().register(
-        TOKENIZER,
-        tantivy::tokenizer::TextAnalyzer::from(CarebookTokenizer),
-    );
     // Segments may come out in any order: ties are broken by the `order`
-    // fast field, not by document address.
+    // field, not by document address.
     let mut writer = index.writer_with_num_threads(2, 256 << 20)?;
-    for d in docs {
+    for (d, a) in docs.iter().zip(analyzed) {
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.name, &d.name);
-        doc.add_text(f.text, &d.text);
+        doc.add_pre_tokenized_text(f.name, pre_tokenized(&a.name));
+        doc.add_pre_tokenized_text(f.text, pre_tokenized(&a.text));
+        doc.add_u64(f.name_len, a.name.len() as u64);
+        doc.add_u64(f.text_len, a.text.len() as u64);
         doc.add_u64(f.order, d.order);
         doc.add_facet(f.facets, facet("type", &d.type_key));
         if let Some(a) = &d.area_key {
@@ -158,6 +138,34 @@ pub struct Searcher {
 #[derive(Debug)]
 pub struct OpenError(pub String);
 
+#[derive(Debug, Default, Clone)]
+pub struct SearchQuery {
+    pub text: Vec<String>,
+    pub types: Vec<String>,
+    pub areas: Vec<String>,
+    pub caps: Vec<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub score: f64,
+    /// Guidebook order, the tie-break.
+    pub order: u64,
+    #[serde(flatten)]
+    pub display: Display,
+}
+
+/// The query's distinct terms, in query order.
+pub fn query_terms(text: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    text.iter()
+        .flat_map(|t| analyze(t, Mode::Query))
+        .map(|t| t.term)
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
 impl Searcher {
     pub fn open(dir: &Path) -> Result<Searcher, OpenError> {
         let rebuild = "run `carebook build` to write it";
@@ -182,10 +190,6 @@ impl Searcher {
                 dir.display()
             ))
         })?;
-        index.tokenizers().register(
-            TOKENIZER,
-            tantivy::tokenizer::TextAnalyzer::from(CarebookTokenizer),
-        );
         let (_, fields) = schema();
         let reader = index
             .reader()
@@ -194,37 +198,21 @@ impl Searcher {
     }
 
     pub fn search(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
-        let mut seen = HashSet::new();
-        let terms: Vec<String> = q
-            .text
-            .iter()
-            .flat_map(|t| analyze(t, Mode::Query))
-            .map(|t| t.term)
-            .filter(|t| seen.insert(t.clone()))
-            .collect();
+        let terms = query_terms(&q.text);
+        let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &terms {
-            let name: Box<dyn Query> = Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.name, t),
-                    IndexRecordOption::WithFreqs,
-                )),
-                NAME_BOOST,
-            ));
-            let text: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.text, t),
-                IndexRecordOption::WithFreqs,
-            ));
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, name),
-                    (Occur::Should, text),
-                ])),
-            ));
+            let either: Vec<(Occur, Box<dyn Query>)> = [f.name, f.text]
+                .into_iter()
+                .map(|field| {
+                    let q =
+                        TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::Basic);
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
         }
-        let filters: Vec<(&str, &Vec<String>)> = vec![("type", &q.types), ("area", &q.areas)];
-        for (kind, values) in filters {
+        for (kind, values) in [("type", &q.types), ("area", &q.areas)] {
             if values.is_empty() {
                 continue;
             }
@@ -232,40 +220,62 @@ impl Searcher {
             let any: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
                 .map(|v| {
-                    let term = Term::from_facet(self.fields.facets, &facet(kind, v));
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
+                    let term = Term::from_facet(f.facets, &facet(kind, v));
+                    let q = TermQuery::new(term, IndexRecordOption::Basic);
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
                 })
                 .collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
-            ));
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         // Each capability is required.
         for c in &q.caps {
-            let term = Term::from_facet(self.fields.facets, &facet("cap", c));
+            let term = Term::from_facet(f.facets, &facet("cap", c));
             clauses.push((
                 Occur::Must,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    0.0,
-                )),
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopInOrder { limit: q.limit })?;
+        let docs = searcher.num_docs();
+        let avg = |field| -> tantivy::Result<f64> {
+            let total: u64 = searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.inverted_index(field).map(|i| i.total_num_tokens()))
+                .sum::<tantivy::Result<u64>>()?;
+            Ok(if docs == 0 {
+                1.0
+            } else {
+                total as f64 / docs as f64
+            })
+        };
+        let mut stats = Vec::with_capacity(terms.len());
+        for t in &terms {
+            let name = Term::from_field_text(f.name, t);
+            let text = Term::from_field_text(f.text, t);
+            stats.push(TermStats {
+                idf_name: rank::idf(searcher.doc_freq(&name)?, docs),
+                idf_text: rank::idf(searcher.doc_freq(&text)?, docs),
+                name,
+                text,
+            });
+        }
+        let ranker = Ranker {
+            terms: stats,
+            avg_name: avg(f.name)?,
+            avg_text: avg(f.text)?,
+            limit: q.limit,
+            fields: f,
+        };
+        let top = searcher.search(&BooleanQuery::new(clauses), &ranker)?;
         let mut hits = Vec::with_capacity(top.len());
-        for (score, order, addr) in top {
+        for Ranked(score, order, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let display = doc
-                .get_first(self.fields.display)
+                .get_first(f.display)
                 .and_then(|v| tantivy::schema::Value::as_str(&v))
                 .and_then(|s| serde_json::from_str::<Display>(s).ok());
             if let Some(display) = display {
@@ -280,34 +290,31 @@ impl Searcher {
     }
 }
 
-#[derive(Debug, Default, Clone)]
-pub struct SearchQuery {
-    pub text: Vec<String>,
-    pub types: Vec<String>,
-    pub areas: Vec<String>,
-    pub caps: Vec<String>,
-    pub limit: usize,
+struct TermStats {
+    name: Term,
+    text: Term,
+    idf_name: f64,
+    idf_text: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    pub score: f32,
-    /// Guidebook order, the tie-break.
-    pub order: u64,
-    #[serde(flatten)]
-    pub display: Display,
-}
-
-/// Top documents by score, equal scores in guidebook order (the `order`
-/// fast field), whatever the segment layout.
-struct TopInOrder {
+/// Scores matching documents with [`rank`] and keeps the best, equal
+/// scores in guidebook order.
+struct Ranker<'a> {
+    terms: Vec<TermStats>,
+    avg_name: f64,
+    avg_text: f64,
     limit: usize,
+    fields: &'a Fields,
 }
 
-/// Ordered so that the heap's top is the worst kept hit.
-#[derive(PartialEq)]
-struct Ranked(Score, u64, tantivy::DocAddress);
+/// Ordered so that "greater" is worse: lower score, then later order.
+struct Ranked(f64, u64, DocAddress);
 
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
 impl Eq for Ranked {}
 impl PartialOrd for Ranked {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
@@ -316,60 +323,108 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // better = higher score, then lower order; "greater" = worse
         other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
     }
 }
 
-struct TopSegment {
+struct Cursor {
+    postings: Option<SegmentPostings>,
+}
+
+impl Cursor {
+    /// Term frequency in `doc`; documents arrive in increasing order.
+    fn tf(&mut self, doc: DocId) -> u32 {
+        match &mut self.postings {
+            Some(p) => {
+                if p.doc() < doc {
+                    p.seek(doc);
+                }
+                if p.doc() == doc && p.doc() != TERMINATED {
+                    p.term_freq()
+                } else {
+                    0
+                }
+            }
+            None => 0,
+        }
+    }
+}
+
+struct RankSegment {
     limit: usize,
     segment: SegmentOrdinal,
     order: tantivy::columnar::Column<u64>,
+    name_len: tantivy::columnar::Column<u64>,
+    text_len: tantivy::columnar::Column<u64>,
+    /// Per query term: (cursor in name, idf, cursor in text, idf).
+    cursors: Vec<(Cursor, f64, Cursor, f64)>,
+    avg_name: f64,
+    avg_text: f64,
     heap: BinaryHeap<Ranked>,
 }
 
-impl Collector for TopInOrder {
-    type Fruit = Vec<(Score, u64, tantivy::DocAddress)>;
-    type Child = TopSegment;
+impl Collector for Ranker<'_> {
+    type Fruit = Vec<Ranked>;
+    type Child = RankSegment;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<TopSegment> {
-        Ok(TopSegment {
+    ) -> tantivy::Result<RankSegment> {
+        let name_index = reader.inverted_index(self.fields.name)?;
+        let text_index = reader.inverted_index(self.fields.text)?;
+        let mut cursors = Vec::with_capacity(self.terms.len());
+        for t in &self.terms {
+            let name = name_index.read_postings(&t.name, IndexRecordOption::WithFreqs)?;
+            let text = text_index.read_postings(&t.text, IndexRecordOption::WithFreqs)?;
+            cursors.push((
+                Cursor { postings: name },
+                t.idf_name,
+                Cursor { postings: text },
+                t.idf_text,
+            ));
+        }
+        let ff = reader.fast_fields();
+        Ok(RankSegment {
             limit: self.limit,
             segment,
-            order: reader.fast_fields().u64("order")?,
+            order: ff.u64("order")?,
+            name_len: ff.u64("name_len")?,
+            text_len: ff.u64("text_len")?,
+            cursors,
+            avg_name: self.avg_name,
+            avg_text: self.avg_text,
             heap: BinaryHeap::new(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<Vec<(Score, u64, tantivy::DocAddress)>>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut all: Vec<Ranked> = fruits
-            .into_iter()
-            .flatten()
-            .map(|(s, o, a)| Ranked(s, o, a))
-            .collect();
+    fn merge_fruits(&self, fruits: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
+        let mut all: Vec<Ranked> = fruits.into_iter().flatten().collect();
         all.sort();
         all.truncate(self.limit);
-        Ok(all.into_iter().map(|Ranked(s, o, a)| (s, o, a)).collect())
+        Ok(all)
     }
 }
 
-impl SegmentCollector for TopSegment {
-    type Fruit = Vec<(Score, u64, tantivy::DocAddress)>;
+impl SegmentCollector for RankSegment {
+    type Fruit = Vec<Ranked>;
 
-    fn collect(&mut self, doc: DocId, score: Score) {
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let name_len = self.name_len.first(doc).unwrap_or(0);
+        let text_len = self.text_len.first(doc).unwrap_or(0);
+        let mut score = 0.0;
+        for (name, idf_name, text, idf_text) in &mut self.cursors {
+            score +=
+                rank::NAME_BOOST * rank::bm25(*idf_name, name.tf(doc), name_len, self.avg_name);
+            score += rank::bm25(*idf_text, text.tf(doc), text_len, self.avg_text);
+        }
         let order = self.order.first(doc).unwrap_or(u64::MAX);
-        let r = Ranked(score, order, tantivy::DocAddress::new(self.segment, doc));
+        let r = Ranked(score, order, DocAddress::new(self.segment, doc));
         if self.heap.len() < self.limit {
             self.heap.push(r);
         } else if self.heap.peek().is_some_and(|worst| r < *worst) {
@@ -378,10 +433,7 @@ impl SegmentCollector for TopSegment {
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        self.heap
-            .into_iter()
-            .map(|Ranked(s, o, a)| (s, o, a))
-            .collect()
+    fn harvest(self) -> Vec<Ranked> {
+        self.heap.into_vec()
     }
 }

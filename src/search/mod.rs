@@ -5,3 +5,4 @@
 pub mod analyzer;
 pub mod doc;
 pub mod engine;
+pub mod rank;
