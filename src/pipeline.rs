@@ -116,7 +116,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         }
     }
     let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
-    let index = match crate::outputs::search_index::stage(&book, &index_dir) {
+    let index = match crate::outputs::search_index::stage(&book, &index_dir, &staging) {
         Ok(s) => Some(s),
         Err(d) => {
             diagnostics.push(d);

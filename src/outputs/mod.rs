@@ -4,6 +4,7 @@
 
 pub mod markdown;
 pub mod search_index;
+pub mod search_static;
 pub mod site;
 
 use crate::diag::Diagnostic;

@@ -1,5 +1,7 @@
-//! The prebuilt tantivy index beside the site (not published): written into
-//! its own staging directory and swapped in with the site.
+//! Search indexes: the prebuilt tantivy index beside the site (not
+//! published; its own staging directory, swapped in with the site) and the
+//! browser's static index inside the site. Both come from the same analysed
+//! documents.
 
 use std::path::Path;
 
@@ -8,8 +10,9 @@ use crate::model::Guidebook;
 use crate::search::{doc, engine};
 use crate::write::Staging;
 
-/// Writes the index for `book` into a staging directory for `target`.
-pub fn stage(book: &Guidebook, target: &Path) -> Result<Staging, Diagnostic> {
+/// Writes the tantivy index for `book` into a staging directory for
+/// `target`, and the browser index into the site being staged.
+pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging, Diagnostic> {
     let fail = |e: String| {
         Diagnostic::error(
             target,
@@ -24,6 +27,10 @@ pub fn stage(book: &Guidebook, target: &Path) -> Result<Staging, Diagnostic> {
     if let Err(e) = engine::write(&docs, &analyzed, staging.path()) {
         staging.abort();
         return Err(fail(e.to_string()));
+    }
+    if let Err(d) = super::search_static::write(book, &docs, &analyzed, site) {
+        staging.abort();
+        return Err(d);
     }
     Ok(staging)
 }
