@@ -11,7 +11,14 @@ use common::*;
 use serde_json::{json, Value};
 
 /// (query, type filters, area filters, capability filters)
-const QUERIES: &[(&str, &[&str], &[&str], &[&str])] = &[
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const QUERIES: &[Case] = &[
     ("看取り", &[], &[], &[]),
     ("看取り", &["clinic"], &[], &[]),
     ("看取り", &["clinic", "nursing"], &["north"], &[]),
