@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::Guidebook;
-use crate::search::doc::{Analyzed, SearchDoc, MEETING_TYPE, WINDOW_TYPE};
+use crate::search::doc::{Analyzed, SearchDoc};
 use crate::search::rank;
 use crate::write::Staging;
 
@@ -191,30 +191,7 @@ pub fn write(
             .map_err(|e| io(&path, e))?;
     }
 
-    let cfg = &book.config;
-    let count = |key: &str| docs.iter().filter(|d| d.type_key == key).count();
-    let mut types: Vec<serde_json::Value> = cfg
-        .types
-        .iter()
-        .map(|t| json!({"key": t.key, "name": t.name, "count": count(&t.key)}))
-        .collect();
-    types.push(json!({"key": WINDOW_TYPE, "name": "相談窓口", "count": count(WINDOW_TYPE)}));
-    types.push(json!({"key": MEETING_TYPE, "name": "会議体", "count": count(MEETING_TYPE)}));
-    let areas: Vec<serde_json::Value> = cfg
-        .areas
-        .iter()
-        .map(|a| json!({"key": a.key, "name": a.name}))
-        .collect();
-    // Capabilities by key, labelled once even when several types share one.
-    let mut caps: Vec<serde_json::Value> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for t in &cfg.types {
-        for c in &t.capabilities {
-            if seen.insert(c.key.as_str()) {
-                caps.push(json!({"key": c.key, "label": c.label}));
-            }
-        }
-    }
+    let [types, areas, caps] = crate::search::doc::facet_labels(book);
     let meta = json!({
         "format": FORMAT,
         "docs": n,

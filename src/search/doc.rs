@@ -190,3 +190,46 @@ pub fn analyze_all(docs: &[SearchDoc]) -> Vec<Analyzed> {
         })
         .collect()
 }
+
+/// A filter value and how it is shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetLabel {
+    pub key: String,
+    pub name: String,
+    /// Records with this value (types only; 0 elsewhere).
+    pub count: usize,
+}
+
+/// The search filters: every type (facility types, then windows and
+/// meetings), every area, and every capability once per key even when
+/// several types share it.
+pub fn facet_labels(book: &Guidebook) -> [Vec<FacetLabel>; 3] {
+    let cfg = &book.config;
+    let label = |key: &str, name: &str, count| FacetLabel {
+        key: key.into(),
+        name: name.into(),
+        count,
+    };
+    let mut types: Vec<FacetLabel> = cfg
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| label(&t.key, &t.name, book.facilities_of_type(i).count()))
+        .collect();
+    types.push(label(WINDOW_TYPE, "相談窓口", book.windows.len()));
+    types.push(label(MEETING_TYPE, "会議体", book.meetings.len()));
+    let areas = cfg
+        .areas
+        .iter()
+        .map(|a| label(&a.key, &a.name, 0))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let caps = cfg
+        .types
+        .iter()
+        .flat_map(|t| &t.capabilities)
+        .filter(|c| seen.insert(c.key.as_str()))
+        .map(|c| label(&c.key, &c.label, 0))
+        .collect();
+    [types, areas, caps]
+}

@@ -169,30 +169,13 @@ fn template_diagnostic(theme: &Theme, template: &str, e: &tera::Error) -> Diagno
         .with_hint("fix the template, or delete the override to use the theme's")
 }
 
-/// The search page's filters: every type (with windows and meetings), area
-/// and capability (once per key, even when several types share it).
+/// The search page's filters, as the browser index labels them.
 fn search_context(book: &Guidebook) -> Context {
-    use crate::search::doc::{MEETING_TYPE, WINDOW_TYPE};
-    let cfg = &book.config;
-    let mut types: Vec<serde_json::Value> = cfg
-        .types
-        .iter()
-        .map(|t| serde_json::json!({"key": t.key, "name": t.name}))
-        .collect();
-    types.push(serde_json::json!({"key": WINDOW_TYPE, "name": "相談窓口"}));
-    types.push(serde_json::json!({"key": MEETING_TYPE, "name": "会議体"}));
-    let mut seen = std::collections::HashSet::new();
-    let caps: Vec<serde_json::Value> = cfg
-        .types
-        .iter()
-        .flat_map(|t| &t.capabilities)
-        .filter(|c| seen.insert(c.key.as_str()))
-        .map(|c| serde_json::json!({"key": c.key, "label": c.label}))
-        .collect();
+    let [types, areas, caps] = crate::search::doc::facet_labels(book);
     let mut c = ctx();
     c.insert(
         "filters",
-        &serde_json::json!({"types": types, "areas": cfg.areas, "caps": caps}),
+        &serde_json::json!({"types": types, "areas": areas, "caps": caps}),
     );
     c
 }
