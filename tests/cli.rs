@@ -356,15 +356,7 @@ fn failed_build_leaves_previous_output_untouched() {
     let before = tree(&out);
     let index_before = tree(&index_of(&out));
     assert!(!index_before.is_empty());
-    let o = carebook(&[
-        "build",
-        "--root",
-        fixture("invalid-records").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--index",
-        index_of(&out).to_str().unwrap(),
-    ]);
+    let o = try_build(&fixture("invalid-records"), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert_eq!(tree(&out), before, "a failed build changed the output");
@@ -391,15 +383,7 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     let out = tmp.path().join("mine");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("thesis.txt"), "precious").unwrap();
-    let o = carebook(&[
-        "build",
-        "--root",
-        fixture("valid").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--index",
-        index_of(&out).to_str().unwrap(),
-    ]);
+    let o = try_build(&fixture("valid"), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("was not written by carebook"),
@@ -545,15 +529,7 @@ fn template_override_wins_and_a_broken_one_is_reported() {
         "{{ page.title | no_such_filter }}",
     )
     .unwrap();
-    let o = carebook(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--index",
-        index_of(&out).to_str().unwrap(),
-    ]);
+    let o = try_build(&root, &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(
@@ -582,15 +558,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn summary_line_and_quiet() {
     let tmp = TempDir::new("summary");
     let out = tmp.path().join("site");
-    let o = carebook(&[
-        "build",
-        "--root",
-        fixture("valid").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--index",
-        index_of(&out).to_str().unwrap(),
-    ]);
+    let o = try_build(&fixture("valid"), &out);
     assert!(o.status.success());
     let s = stdout(&o);
     assert!(

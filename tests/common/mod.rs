@@ -54,19 +54,23 @@ impl Drop for TempDir {
     }
 }
 
-/// Builds `root` into `out`, asserting success.
-pub fn build(root: &Path, out: &Path) -> Output {
+/// Builds `root` into `out` (and its index beside it), without --quiet.
+pub fn try_build(root: &Path, out: &Path) -> Output {
     let index = index_of(out);
-    let o = carebook(&[
+    carebook(&[
         "build",
-        "--quiet",
         "--root",
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
-    ]);
+    ])
+}
+
+/// Builds `root` into `out`, asserting success.
+pub fn build(root: &Path, out: &Path) -> Output {
+    let o = try_build(root, out);
     assert!(
         o.status.success(),
         "build of {} failed:\n{}",
