@@ -88,6 +88,31 @@ fn is_key(s: &str) -> bool {
 const KEY_HINT: &str =
     "keys are lower-case ASCII letters, digits, `-` and `_` (they become URLs), e.g. `north`";
 
+/// A vocabulary key: checked for form and uniqueness, then indexed.
+fn unique_key(
+    src: &ConfigSource,
+    key: &toml::Spanned<String>,
+    what: &str,
+    index: &mut HashMap<String, usize>,
+    position: usize,
+    errs: &mut Vec<Diagnostic>,
+) -> String {
+    let k = key.get_ref().clone();
+    if !is_key(&k) {
+        errs.push(
+            src.error(key, format!("{what} key \"{k}\" is not a valid key"))
+                .with_hint(KEY_HINT),
+        );
+    }
+    if index.insert(k.clone(), position).is_some() {
+        errs.push(
+            src.error(key, format!("{what} key \"{k}\" is defined twice"))
+                .with_hint(format!("each {what} needs its own key")),
+        );
+    }
+    k
+}
+
 impl Config {
     pub fn area(&self, key: &str) -> Option<usize> {
         self.area_ix.get(key).copied()
@@ -132,19 +157,7 @@ impl Config {
         let mut area_ix = HashMap::new();
         let mut areas = Vec::new();
         for a in raw.areas {
-            let key = a.key.get_ref().clone();
-            if !is_key(&key) {
-                errs.push(
-                    src.error(&a.key, format!("area key \"{key}\" is not a valid key"))
-                        .with_hint(KEY_HINT),
-                );
-            }
-            if area_ix.insert(key.clone(), areas.len()).is_some() {
-                errs.push(
-                    src.error(&a.key, format!("area key \"{key}\" is defined twice"))
-                        .with_hint("each area needs its own key"),
-                );
-            }
+            let key = unique_key(src, &a.key, "area", &mut area_ix, areas.len(), &mut errs);
             if let Err(p) = check_kana(a.kana.get_ref()) {
                 errs.push(src.error(&a.kana, p.message).with_hint(p.hint));
             }
@@ -157,19 +170,7 @@ impl Config {
         let mut type_ix = HashMap::new();
         let mut types = Vec::new();
         for t in raw.types {
-            let key = t.key.get_ref().clone();
-            if !is_key(&key) {
-                errs.push(
-                    src.error(&t.key, format!("type key \"{key}\" is not a valid key"))
-                        .with_hint(KEY_HINT),
-                );
-            }
-            if type_ix.insert(key.clone(), types.len()).is_some() {
-                errs.push(
-                    src.error(&t.key, format!("type key \"{key}\" is defined twice"))
-                        .with_hint("each facility type needs its own key"),
-                );
-            }
+            let key = unique_key(src, &t.key, "type", &mut type_ix, types.len(), &mut errs);
             let schema = t.schema.get_ref().clone();
             if !SCHEMA_TYPES.contains(&schema.as_str()) {
                 errs.push(
