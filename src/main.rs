@@ -39,6 +39,9 @@ enum Command {
         /// Where to write the search index [default: the guidebook's `search_index`, ROOT/search-index].
         #[arg(long)]
         index: Option<PathBuf>,
+        /// Print the time each stage took (to stderr).
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the guidebook without writing anything.
     Check {
@@ -124,9 +127,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     progress::enable(cli.quiet);
     match cli.command {
-        Command::Build { root, out, index } => {
+        Command::Build {
+            root,
+            out,
+            index,
+            timings,
+        } => {
             let out = out.unwrap_or_else(|| pipeline::default_out(&root));
             let report = pipeline::build(&root, &out, index.as_deref());
+            if timings {
+                for (stage, t) in &report.timings {
+                    eprintln!("timing: {stage}: {:.3} s", t.as_secs_f64());
+                }
+            }
             let code = print_report(&report, cli.quiet, true);
             if report.ok() && !cli.quiet {
                 println!("open {}", out.join("index.html").display());

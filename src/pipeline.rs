@@ -1,12 +1,15 @@
 //! Runs the stages: load → model → outputs → write.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load;
 use crate::model::{self, Config, Guidebook};
-use crate::outputs::site::{theme::Theme, Site};
+use crate::outputs::pamphlet::Pamphlet;
+use crate::outputs::site::Site;
+use crate::outputs::theme::Theme;
 use crate::outputs::Renderer;
 use crate::write::Staging;
 
@@ -17,6 +20,8 @@ pub struct Report {
     pub files: u64,
     pub bytes: u64,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order (`build --timings` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Report {
@@ -68,6 +73,7 @@ pub fn run_check(root: &Path) -> Report {
         files: 0,
         bytes: 0,
         elapsed: start.elapsed(),
+        timings: Vec::new(),
     }
 }
 
@@ -75,27 +81,42 @@ pub fn run_check(root: &Path) -> Report {
 /// `index` overrides the guidebook's `search_index` directory.
 pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
     let start = Instant::now();
+    let mut laps = Laps::new();
     let (book, mut diagnostics) = check(root);
-    let report = |diagnostics, records, files, bytes| Report {
+    laps.lap("load and check");
+    let report = |diagnostics, records, files, bytes, timings| Report {
         diagnostics,
         records,
         files,
         bytes,
         elapsed: start.elapsed(),
+        timings,
     };
-    let book = match book {
+    let mut book = match book {
         Some(b) if !diagnostics.has_errors() => b,
-        _ => return report(diagnostics, 0, 0, 0),
+        _ => return report(diagnostics, 0, 0, 0, laps.done()),
     };
     let records = book.record_count();
-    let renderers: Vec<Box<dyn Renderer>> = match Theme::load(root, &book.config.theme) {
-        Ok(theme) => vec![Box::new(Site::new(theme))],
+    let theme = match Theme::load(root, &book.config.theme) {
+        Ok(theme) => Arc::new(theme),
         Err(d) => {
             diagnostics.push(d);
             diagnostics.resolve(root);
-            return report(diagnostics, records, 0, 0);
+            return report(diagnostics, records, 0, 0, laps.done());
         }
     };
+    let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+    if book.config.pamphlet.enabled {
+        match Pamphlet::new(theme.clone(), &book) {
+            Ok(p) => renderers.push(Box::new(p)),
+            Err(warning) => {
+                // The site is still built, without a link to a missing PDF.
+                diagnostics.push(warning);
+                book.config.pamphlet.enabled = false;
+            }
+        }
+    }
+    renderers.insert(0, Box::new(Site::new(theme)));
     let staging = match Staging::new(out) {
         Ok(s) => s,
         Err(e) => {
@@ -107,13 +128,14 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
                 )
                 .with_hint("pass another directory with --out"),
             );
-            return report(diagnostics, records, 0, 0);
+            return report(diagnostics, records, 0, 0, laps.done());
         }
     };
     for r in &renderers {
         if let Err(ds) = r.render(&book, &staging) {
             diagnostics.extend(ds);
         }
+        laps.lap(r.name());
     }
     let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
     let index = match crate::outputs::search_index::stage(&book, &index_dir, &staging) {
@@ -123,13 +145,14 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
             None
         }
     };
+    laps.lap("search indexes");
     diagnostics.resolve(root);
     if diagnostics.has_errors() {
         staging.abort();
         if let Some(i) = index {
             i.abort();
         }
-        return report(diagnostics, records, 0, 0);
+        return report(diagnostics, records, 0, 0, laps.done());
     }
     let (files, bytes) = (staging.files(), staging.bytes());
     for (s, what) in [(Some(staging), out), (index, index_dir.as_path())] {
@@ -143,7 +166,32 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
             }
         }
     }
-    report(diagnostics, records, files, bytes)
+    laps.lap("write");
+    report(diagnostics, records, files, bytes, laps.done())
+}
+
+/// Stage timings of one build.
+struct Laps {
+    since: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            since: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        self.laps.push((stage, self.since.elapsed()));
+        self.since = Instant::now();
+    }
+
+    fn done(&mut self) -> Vec<(&'static str, Duration)> {
+        std::mem::take(&mut self.laps)
+    }
 }
 
 /// Where the guidebook's tantivy index lives.

@@ -124,3 +124,74 @@ fn sample_pages_render_and_reflow_on_a_narrow_screen() {
         );
     }
 }
+
+/// Prints `page` to PDF with chromium, as a reader's print button would.
+fn print_to_pdf(page: &Path, pdf: &Path) {
+    let profile = TempDir::new(&format!(
+        "chromium-print-{}",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
+    let o = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--print-to-pdf={}", pdf.display()),
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        o.status.success() && pdf.is_file(),
+        "chromium could not print {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let o = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run {tool} ({e}): install poppler-utils, as .ci/run does")
+    });
+    assert!(o.status.success(), "{tool} failed");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn pages_print_on_a4_without_navigation() {
+    let tmp = TempDir::new("print");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let out = out.canonicalize().unwrap();
+    for rel in [
+        "types/clinic.html",
+        "windows/soudan-shienshitsu.html",
+        "search.html",
+    ] {
+        let pdf = tmp.path().join(rel.replace('/', "-") + ".pdf");
+        print_to_pdf(&out.join(rel), &pdf);
+        let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+        assert!(info.contains("(A4)"), "{rel} is not printed on A4:\n{info}");
+        let text = poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        // The menu, the search box and the skip link are screen-only.
+        for screen_only in ["本文へ移動", "施設・相談窓口を検索", "種類別", "地域別"]
+        {
+            assert!(!text.contains(screen_only), "{rel} prints {screen_only:?}");
+        }
+        assert!(
+            text.contains("東成区在宅医療・介護連携ガイドブック"),
+            "{rel}: {text}"
+        );
+    }
+    // Links to other sites print their address.
+    let pdf = tmp.path().join("window.pdf");
+    print_to_pdf(&out.join("windows/soudan-shienshitsu.html"), &pdf);
+    let text = poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("https://example.jp/soudan/"), "{text}");
+}

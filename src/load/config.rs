@@ -33,8 +33,54 @@ pub struct RawConfig {
     /// Where `carebook build` writes the tantivy index, from the root.
     #[serde(default = "default_search_index")]
     pub search_index: String,
+    #[serde(default)]
+    pub pamphlet: RawPamphlet,
     pub areas: Vec<RawArea>,
     pub types: Vec<RawType>,
+}
+
+/// `[pamphlet]`: the printable PDF.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPamphlet {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// File name inside the site output.
+    #[serde(default = "default_pamphlet_file")]
+    pub file: Spanned<String>,
+    /// Facility types to print, in the configured order; empty = all.
+    #[serde(default)]
+    pub types: Vec<Spanned<String>>,
+    /// Areas to print; empty = all.
+    #[serde(default)]
+    pub areas: Vec<Spanned<String>>,
+    /// One PDF per area (`pamphlet-north.pdf`, …) instead of one for all.
+    #[serde(default)]
+    pub per_area: bool,
+}
+
+impl Default for RawPamphlet {
+    fn default() -> Self {
+        RawPamphlet {
+            enabled: true,
+            file: Spanned::new(0..0, default_pamphlet_file_name()),
+            types: Vec::new(),
+            areas: Vec::new(),
+            per_area: false,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_pamphlet_file_name() -> String {
+    "pamphlet.pdf".to_string()
+}
+
+fn default_pamphlet_file() -> Spanned<String> {
+    Spanned::new(0..0, default_pamphlet_file_name())
 }
 
 fn default_stale() -> u32 {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::load::config::{ConfigSource, RawConfig};
+use crate::load::config::{ConfigSource, RawConfig, RawPamphlet};
 use crate::load::raw::{Scalar, ScalarKind};
 use crate::model::values::{check_kana, parse_date};
 
@@ -57,8 +57,23 @@ pub struct Config {
     pub search_index: String,
     pub areas: Vec<Area>,
     pub types: Vec<FacilityType>,
+    pub pamphlet: Pamphlet,
     area_ix: HashMap<String, usize>,
     type_ix: HashMap<String, usize>,
+}
+
+/// What the printable pamphlet holds.
+#[derive(Debug, Clone)]
+pub struct Pamphlet {
+    pub enabled: bool,
+    /// File name inside the site output (with `per_area`, the area key is
+    /// added before `.pdf`).
+    pub file: String,
+    /// Indexes into `Config::types`, in configured order.
+    pub types: Vec<usize>,
+    /// Indexes into `Config::areas`, in configured order.
+    pub areas: Vec<usize>,
+    pub per_area: bool,
 }
 
 /// Capabilities are stored as a bit set per facility.
@@ -228,6 +243,7 @@ impl Config {
                 capabilities: caps,
             });
         }
+        let pamphlet = pamphlet(src, raw.pamphlet, &type_ix, &area_ix, &mut errs);
         match as_of {
             Some(as_of) if errs.is_empty() => Ok(Config {
                 title: raw.title,
@@ -244,10 +260,67 @@ impl Config {
                 theme: raw.theme,
                 areas,
                 types,
+                pamphlet,
                 area_ix,
                 type_ix,
             }),
             _ => Err(errs),
         }
+    }
+}
+
+fn pamphlet(
+    src: &ConfigSource,
+    raw: RawPamphlet,
+    type_ix: &HashMap<String, usize>,
+    area_ix: &HashMap<String, usize>,
+    errs: &mut Vec<Diagnostic>,
+) -> Pamphlet {
+    let file = raw.file.get_ref();
+    let plain = !file.contains(['/', '\\']) && !file.starts_with('.');
+    if !(plain && file.len() > 4 && file.ends_with(".pdf")) {
+        errs.push(
+            src.error(
+                &raw.file,
+                format!("pamphlet file \"{file}\" is not a plain PDF file name"),
+            )
+            .with_hint("a name written at the top of the site output, e.g. \"pamphlet.pdf\""),
+        );
+    }
+    let mut pick = |keys: &[toml::Spanned<String>], index: &HashMap<String, usize>, what: &str| {
+        let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
+        known.sort_by_key(|k| index[*k]);
+        let mut picked: Vec<usize> = Vec::new();
+        for k in keys {
+            match index.get(k.get_ref()) {
+                Some(&i) if !picked.contains(&i) => picked.push(i),
+                Some(_) => {}
+                None => errs.push(
+                    src.error(
+                        k,
+                        format!("pamphlet {what} \"{}\" is not defined", k.get_ref()),
+                    )
+                    .with_hint(crate::diag::suggest(
+                        k.get_ref(),
+                        &format!("{what} keys"),
+                        &known,
+                    )),
+                ),
+            }
+        }
+        if picked.is_empty() {
+            picked = (0..index.len()).collect();
+        }
+        picked.sort_unstable();
+        picked
+    };
+    let types = pick(&raw.types, type_ix, "type");
+    let areas = pick(&raw.areas, area_ix, "area");
+    Pamphlet {
+        enabled: raw.enabled,
+        file: file.clone(),
+        types,
+        areas,
+        per_area: raw.per_area,
     }
 }

@@ -104,9 +104,41 @@ pub fn sort_key(kana: &str) -> String {
     primary
 }
 
+/// The 五十音 row a reading is listed under in an index: あ, か, さ, …, わ;
+/// "他" when it does not start with kana.
+pub fn row(kana: &str) -> &'static str {
+    const ROWS: [(&str, &str); 10] = [
+        ("あいうえお", "あ"),
+        ("かきくけこ", "か"),
+        ("さしすせそ", "さ"),
+        ("たちつてと", "た"),
+        ("なにぬねの", "な"),
+        ("はひふへほ", "は"),
+        ("まみむめも", "ま"),
+        ("やゆよ", "や"),
+        ("らりるれろ", "ら"),
+        ("わをん", "わ"),
+    ];
+    let first = sort_key(kana).chars().next().unwrap_or('\u{1}');
+    ROWS.iter()
+        .find(|(chars, _)| chars.contains(first))
+        .map_or("他", |&(_, name)| name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_rows() {
+        assert_eq!(row("がくえん"), "か");
+        assert_eq!(row("ぱんや"), "は");
+        assert_eq!(row("ゔぃら"), "あ");
+        assert_eq!(row("ヒマワリ"), "は");
+        assert_eq!(row("をかし"), "わ");
+        assert_eq!(row("ABC"), "他");
+        assert_eq!(row(""), "他");
+    }
 
     #[test]
     fn folds_scripts() {

@@ -28,13 +28,44 @@ pub struct Address {
 impl Address {
     /// 〒537-0025 大阪市東成区中道1-2-3 東成ビル2階
     pub fn text(&self) -> String {
-        let mut s = format!("〒{} {}{}", self.postal.0, self.city, self.line);
+        self.format(true)
+    }
+
+    /// 〒537-0025 中道1-2-3 東成ビル2階: the city is left out when it is the
+    /// guidebook's own, as printed tables do.
+    pub fn local_text(&self, municipality: &str) -> String {
+        self.format(self.city != municipality)
+    }
+
+    fn format(&self, city: bool) -> String {
+        let mut s = format!("〒{} ", self.postal.0);
+        if city {
+            s.push_str(&self.city);
+        }
+        s.push_str(&self.line);
         if let Some(b) = &self.building {
             s.push(' ');
             s.push_str(b);
         }
         s
     }
+}
+
+/// 月～金 9:00～12:00・17:00～19:30、土 9:00～12:00
+pub fn hours_text(hours: &[Hours]) -> String {
+    let mut parts: Vec<(Days, Vec<String>)> = Vec::new();
+    for h in hours {
+        let span = format!("{}～{}", h.open.short(), h.close.short());
+        match parts.iter_mut().find(|(d, _)| *d == h.days) {
+            Some((_, spans)) => spans.push(span),
+            None => parts.push((h.days, vec![span])),
+        }
+    }
+    parts
+        .iter()
+        .map(|(d, spans)| format!("{} {}", d.label(), spans.join("・")))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 #[derive(Debug, Clone, Copy)]

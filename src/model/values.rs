@@ -306,6 +306,16 @@ pub fn date_ja(d: NaiveDate) -> String {
 }
 
 /// The Japanese era year: 令和8年 for 2026 (令和元年 began on 2019-05-01).
+/// 「令和8年10月現在」: the date a guidebook is current to, as printed.
+pub fn as_of_wareki(d: NaiveDate) -> String {
+    format!("{}{}月現在", wareki_year(d), d.month())
+}
+
+/// 「2026年10月現在」
+pub fn as_of_ja(d: NaiveDate) -> String {
+    format!("{}年{}月現在", d.year(), d.month())
+}
+
 pub fn wareki_year(d: NaiveDate) -> String {
     let reiwa_start = NaiveDate::from_ymd_opt(2019, 5, 1).unwrap_or(d);
     if d >= reiwa_start {

@@ -3,9 +3,11 @@
 //! data) implement [`Renderer`].
 
 pub mod markdown;
+pub mod pamphlet;
 pub mod search_index;
 pub mod search_static;
 pub mod site;
+pub mod theme;
 
 use crate::diag::Diagnostic;
 use crate::model::Guidebook;

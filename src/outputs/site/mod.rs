@@ -2,31 +2,30 @@
 //! parallel. Every link is relative (`root` is `""` or `"../"`), so the site
 //! works under any sub-path and opened from disk.
 
-pub mod theme;
 pub mod views;
 
 use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::model::values::wareki_year;
+use crate::model::values::{as_of_ja, as_of_wareki};
 use crate::model::Guidebook;
+use crate::outputs::theme::{Origin, Theme};
 use crate::outputs::{markdown, Renderer};
 use crate::progress;
 use crate::write::Staging;
-use chrono::Datelike;
-use theme::{Origin, Theme};
 use views::{FacilityView, MeetingView, WindowView};
 
 pub struct Site {
-    theme: Theme,
+    theme: Arc<Theme>,
 }
 
 impl Site {
-    pub fn new(theme: Theme) -> Site {
+    pub fn new(theme: Arc<Theme>) -> Site {
         Site { theme }
     }
 }
@@ -275,14 +274,22 @@ impl Renderer for Site {
             municipality_code: &cfg.municipality_code,
             base_url: &cfg.base_url,
             as_of: cfg.as_of.to_string(),
-            as_of_ja: format!("{}年{}月現在", cfg.as_of.year(), cfg.as_of.month()),
-            as_of_wareki: format!("{}{}月現在", wareki_year(cfg.as_of), cfg.as_of.month()),
+            as_of_ja: as_of_ja(cfg.as_of),
+            as_of_wareki: as_of_wareki(cfg.as_of),
             sample: cfg.sample,
             generator: "carebook",
         };
         let g = tera.global_context();
         g.insert("site", &site);
         g.insert("nav", &nav);
+        let pamphlets: Vec<serde_json::Value> = crate::outputs::pamphlet::editions(book)
+            .into_iter()
+            .map(|e| {
+                let area = e.area.map(|a| cfg.areas[a].name.as_str());
+                serde_json::json!({ "url": e.file, "area": area })
+            })
+            .collect();
+        g.insert("pamphlets", &pamphlets);
         g.insert(
             "counts",
             &serde_json::json!({

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 use tera::{Map, Value};
 
-use crate::model::values::{date_ja, Days, DAY_SCHEMA};
+use crate::model::values::{date_ja, DAY_SCHEMA};
 use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
 use crate::outputs::markdown;
 
@@ -204,22 +204,7 @@ pub fn hours_views(hours: &[Hours]) -> Vec<HoursView> {
         .collect()
 }
 
-/// 月～金 9:00～12:00・17:00～19:30、土 9:00～12:00
-pub fn hours_text(hours: &[Hours]) -> String {
-    let mut parts: Vec<(Days, Vec<String>)> = Vec::new();
-    for h in hours {
-        let span = format!("{}～{}", h.open.short(), h.close.short());
-        match parts.iter_mut().find(|(d, _)| *d == h.days) {
-            Some((_, spans)) => spans.push(span),
-            None => parts.push((h.days, vec![span])),
-        }
-    }
-    parts
-        .iter()
-        .map(|(d, spans)| format!("{} {}", d.label(), spans.join("・")))
-        .collect::<Vec<_>>()
-        .join("、")
-}
+pub use crate::model::hours_text;
 
 fn tel(p: &crate::model::values::Phone) -> String {
     format!("tel:{}", p.digits())

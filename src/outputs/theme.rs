@@ -1,7 +1,9 @@
-//! The theme's templates and static files. A file is taken from the first
-//! place that has it, as in Zola: the guidebook's own `templates/` or
-//! `static/`, then its `themes/NAME/`, then the built-in default theme.
+//! The theme's templates, static files and pamphlet files. A file is taken
+//! from the first place that has it, as in Zola: the guidebook's own
+//! `templates/`, `static/` or `pamphlet/`, then its `themes/NAME/`, then the
+//! built-in default theme.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +22,8 @@ pub enum Origin {
 
 #[derive(Debug, Clone)]
 pub struct ThemeFile {
-    pub data: Vec<u8>,
+    /// Built-in files are borrowed: the pamphlet's fonts are megabytes.
+    pub data: Cow<'static, [u8]>,
     pub origin: Origin,
 }
 
@@ -30,6 +33,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, ThemeFile>,
     /// Path under `static/` to file.
     pub statics: BTreeMap<String, ThemeFile>,
+    /// Path under `pamphlet/` to file (the typst template, its fonts).
+    pub pamphlet: BTreeMap<String, ThemeFile>,
 }
 
 impl Theme {
@@ -37,7 +42,7 @@ impl Theme {
         let mut theme = Theme::default();
         if name == "default" {
             for (rel, data) in DEFAULT_THEME {
-                theme.insert(rel, data.to_vec(), Origin::BuiltIn);
+                theme.insert(rel, Cow::Borrowed(*data), Origin::BuiltIn);
             }
         }
         let dir = root.join("themes").join(name);
@@ -57,18 +62,20 @@ impl Theme {
         Ok(theme)
     }
 
-    fn insert(&mut self, rel: &str, data: Vec<u8>, origin: Origin) {
+    fn insert(&mut self, rel: &str, data: Cow<'static, [u8]>, origin: Origin) {
         let file = ThemeFile { data, origin };
         if let Some(t) = rel.strip_prefix("templates/") {
             self.templates.insert(t.to_string(), file);
         } else if let Some(s) = rel.strip_prefix("static/") {
             self.statics.insert(s.to_string(), file);
+        } else if let Some(p) = rel.strip_prefix("pamphlet/") {
+            self.pamphlet.insert(p.to_string(), file);
         }
     }
 
     /// Replaces or adds the files found in `dir/templates` and `dir/static`.
     fn overlay(&mut self, dir: &Path) -> Result<(), Diagnostic> {
-        for sub in ["templates", "static"] {
+        for sub in ["templates", "static", "pamphlet"] {
             let base = dir.join(sub);
             if !base.is_dir() {
                 continue;
@@ -90,7 +97,7 @@ impl Theme {
                     .unwrap_or(path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                self.insert(&rel, data, Origin::Disk(path.to_path_buf()));
+                self.insert(&rel, Cow::Owned(data), Origin::Disk(path.to_path_buf()));
             }
         }
         Ok(())

@@ -1,0 +1,174 @@
+//! The printable pamphlet: the model as JSON, typeset in-process by typst
+//! with the theme's `pamphlet/pamphlet.typ`, written as PDF into the site.
+//! One edition for the whole guidebook, or one per area.
+
+pub mod data;
+pub mod world;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use typst::foundations::Smart;
+use typst::utils::LazyHash;
+use typst::Library;
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::model::Guidebook;
+use crate::outputs::theme::Theme;
+use crate::outputs::Renderer;
+use crate::write::Staging;
+use data::Scope;
+use world::{Fonts, PamphletWorld, MAIN};
+
+pub struct Pamphlet {
+    theme: Arc<Theme>,
+    fonts: Fonts,
+    library: LazyHash<Library>,
+}
+
+/// One PDF to make: its file name and the area it is limited to.
+pub struct Edition {
+    pub file: String,
+    pub area: Option<usize>,
+}
+
+/// The PDFs a guidebook's settings ask for, in order.
+pub fn editions(book: &Guidebook) -> Vec<Edition> {
+    let p = &book.config.pamphlet;
+    if !p.enabled {
+        return Vec::new();
+    }
+    if !p.per_area {
+        return vec![Edition {
+            file: p.file.clone(),
+            area: None,
+        }];
+    }
+    let stem = p.file.trim_end_matches(".pdf");
+    p.areas
+        .iter()
+        .map(|&a| Edition {
+            file: format!("{stem}-{}.pdf", book.config.areas[a].key),
+            area: Some(a),
+        })
+        .collect()
+}
+
+impl Pamphlet {
+    /// Loads the theme's fonts. Without a template or a Japanese font there is
+    /// no pamphlet, which is a warning: the site is still built.
+    pub fn new(theme: Arc<Theme>, book: &Guidebook) -> Result<Pamphlet, Diagnostic> {
+        let settings = book.root.join(crate::load::config::FILE);
+        if !theme.pamphlet.contains_key(MAIN) {
+            return Err(Diagnostic::warning(
+                settings,
+                Pos::File,
+                format!("no pamphlet: the theme has no pamphlet/{MAIN}"),
+            )
+            .with_hint(
+                "copy pamphlet/ from carebook's default theme into the theme, or set enabled = false under [pamphlet]",
+            ));
+        }
+        let fonts = Fonts::from_theme(&theme);
+        if !fonts.has_japanese() {
+            return Err(Diagnostic::warning(
+                settings,
+                Pos::File,
+                "no pamphlet: no font for Japanese text was found among the theme's pamphlet fonts",
+            )
+            .with_hint(
+                "put a Japanese OpenType font such as BIZ UD Gothic (OFL; Debian package fonts-morisawa-bizud-gothic) as .ttf or .otf into pamphlet/fonts/ of the guidebook",
+            ));
+        }
+        Ok(Pamphlet {
+            theme,
+            fonts,
+            library: PamphletWorld::library(),
+        })
+    }
+
+    /// Typesets one edition. Warnings come back beside the PDF.
+    pub fn typeset(
+        &self,
+        book: &Guidebook,
+        edition: &Edition,
+    ) -> (Option<Vec<u8>>, Vec<Diagnostic>) {
+        let p = &book.config.pamphlet;
+        let single;
+        let scope = Scope {
+            types: &p.types,
+            areas: match edition.area {
+                Some(a) => {
+                    single = [a];
+                    &single
+                }
+                None => &p.areas,
+            },
+            edition: edition.area,
+        };
+        let json = serde_json::to_vec(&data::data(book, &scope)).expect("plain data serialises");
+        let world = PamphletWorld::new(&self.library, &self.fonts, &self.theme, json);
+        let result = typst::compile::<PagedDocument>(&world);
+        let mut diags: Vec<Diagnostic> = result
+            .warnings
+            .iter()
+            .map(|w| world.diagnostic(w, &book.root))
+            .collect();
+        let document = match result.output {
+            Ok(d) => d,
+            Err(errors) => {
+                diags.extend(errors.iter().map(|e| world.diagnostic(e, &book.root)));
+                return (None, diags);
+            }
+        };
+        let options = PdfOptions {
+            // A stable identifier keeps rebuilds byte-identical.
+            ident: Smart::Custom(format!("carebook:{}", edition.file)),
+            ..PdfOptions::default()
+        };
+        match typst_pdf::pdf(&document, &options) {
+            Ok(pdf) => (Some(pdf), diags),
+            Err(errors) => {
+                diags.extend(errors.iter().map(|e| world.diagnostic(e, &book.root)));
+                (None, diags)
+            }
+        }
+    }
+}
+
+impl Renderer for Pamphlet {
+    fn name(&self) -> &'static str {
+        "pamphlet"
+    }
+
+    fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
+        let results: Vec<(Edition, Option<Vec<u8>>, Vec<Diagnostic>)> = editions(book)
+            .into_par_iter()
+            .map(|e| {
+                let (pdf, diags) = self.typeset(book, &e);
+                (e, pdf, diags)
+            })
+            .collect();
+        let mut diags = Vec::new();
+        for (edition, pdf, ds) in results {
+            diags.extend(ds);
+            if let Some(pdf) = pdf {
+                if let Err(e) = out.write_owned(&edition.file, pdf) {
+                    diags.push(Diagnostic::error(
+                        out.path().join(&edition.file),
+                        Pos::File,
+                        format!("cannot write the pamphlet: {e}"),
+                    ));
+                }
+            }
+        }
+        // Warnings alone do not stop the build; the pipeline keeps them.
+        if diags.is_empty() {
+            Ok(())
+        } else {
+            Err(diags)
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The printable pamphlet, checked with poppler's own tools (`pdfinfo`,
+//! `pdffonts`, `pdftotext`; Debian package poppler-utils, installed by
+//! .ci/run): names, contents page numbers, index page numbers, page size,
+//! embedded fonts, and text inside the margins.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run {tool} ({e}): the pamphlet tests need poppler-utils \
+             (apt-get install poppler-utils; .ci/run installs it)"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{tool} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
+}
+
+/// The text of each page, in order (pdftotext separates pages by form feeds),
+/// laid out as on paper: good for headers, footers and dotted lines.
+fn pages(pdf: &Path) -> Vec<String> {
+    pdftotext(pdf, "-layout")
+}
+
+/// The text of each page in drawing order, where a table cell's wrapped
+/// lines stay together: good for finding names.
+fn raw_pages(pdf: &Path) -> Vec<String> {
+    pdftotext(pdf, "-raw")
+}
+
+fn pdftotext(pdf: &Path, mode: &str) -> Vec<String> {
+    // typst puts a word joiner (U+2060) before page numbers in the contents.
+    let text = poppler("pdftotext", &[mode, pdf.to_str().unwrap(), "-"]).replace('\u{2060}', " ");
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The running header of a page: its first non-empty line.
+fn header(page: &str) -> String {
+    page.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// The sample guidebook, built once for the tests of this file.
+struct Sample {
+    _dir: TempDir,
+    pdf: std::path::PathBuf,
+    out: std::path::PathBuf,
+    pages: Vec<String>,
+    raw: Vec<String>,
+}
+
+fn sample() -> &'static Sample {
+    static SAMPLE: OnceLock<Sample> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let dir = TempDir::new("pamphlet-sample");
+        let out = dir.path().join("public");
+        build(&repo(), &out);
+        let pdf = out.join("pamphlet.pdf");
+        assert!(pdf.is_file(), "the build wrote no pamphlet.pdf");
+        let pages = pages(&pdf);
+        let raw = raw_pages(&pdf);
+        assert_eq!(pages.len(), raw.len());
+        Sample {
+            _dir: dir,
+            pdf,
+            out,
+            pages,
+            raw,
+        }
+    })
+}
+
+/// (name, kind) of every record of the sample guidebook, read from content/.
+fn sample_names() -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    for kind in ["facilities", "meetings", "windows"] {
+        for entry in walkdir::WalkDir::new(repo().join("content").join(kind)) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let text = match path.extension().and_then(|e| e.to_str()) {
+                Some("yaml") | Some("md") => std::fs::read_to_string(path).unwrap(),
+                _ => continue,
+            };
+            let name = text
+                .lines()
+                .find_map(|l| l.strip_prefix("name:"))
+                .unwrap_or_else(|| panic!("{} has no name", path.display()))
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            names.push((name, kind.to_string()));
+        }
+    }
+    assert!(names.len() > 50, "sample content not found");
+    names
+}
+
+#[test]
+fn is_a4_with_embedded_fonts() {
+    let s = sample();
+    let info = poppler("pdfinfo", &[s.pdf.to_str().unwrap()]);
+    let size = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .expect("pdfinfo prints the page size");
+    assert!(size.contains("(A4)"), "{size}");
+    let count: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(count, s.pages.len());
+    assert!(count >= 8, "only {count} pages");
+
+    let fonts = poppler("pdffonts", &[s.pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts listed:\n{fonts}");
+    for row in &rows {
+        // Columns: name type encoding emb sub uni object ID
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let emb = cols[cols.len() - 5];
+        assert_eq!(emb, "yes", "font not embedded: {row}");
+    }
+    assert!(
+        rows.iter().any(|r| r.contains("BIZUDPGothic")),
+        "BIZ UD Gothic is not used:\n{fonts}"
+    );
+}
+
+#[test]
+fn every_record_is_printed() {
+    let s = sample();
+    let all = squeeze(&s.raw.concat());
+    let missing: Vec<String> = sample_names()
+        .into_iter()
+        .filter(|(name, _)| !all.contains(&squeeze(name)))
+        .map(|(n, k)| format!("{k}: {n}"))
+        .collect();
+    assert!(missing.is_empty(), "not in the PDF text: {missing:#?}");
+    // The cover is dated from as_of, and names the publisher.
+    let cover = squeeze(&s.pages[0]);
+    assert!(cover.contains("令和8年10月現在"), "{}", s.pages[0]);
+    assert!(cover.contains("東成区医師会"), "{}", s.pages[0]);
+    // Pages marked print: false stay out.
+    assert!(!all.contains(&squeeze("ウェブアクセシビリティ方針")));
+}
+
+#[test]
+fn featured_window_comes_before_the_contents() {
+    let s = sample();
+    let room = s
+        .pages
+        .iter()
+        .position(|p| {
+            squeeze(p)
+                .contains("在宅医療・介護連携相談支援室一般社団法人東成区医師会TEL06-0000-0001")
+        })
+        .expect("the consultation room's card with its phone");
+    let toc = s
+        .pages
+        .iter()
+        .position(|p| header(p).ends_with("目次"))
+        .expect("a contents page");
+    assert!(
+        room < toc,
+        "room on page {}, contents on {}",
+        room + 1,
+        toc + 1
+    );
+    let card = squeeze(&s.pages[room]);
+    for want in [
+        "06-0000-0001",
+        "FAX06-0000-0002",
+        "月～金9:00～17:00",
+        "相談できる方",
+        "看取り",
+    ] {
+        assert!(card.contains(want), "card lacks {want}: {}", s.pages[room]);
+    }
+}
+
+/// (title, printed page) of each contents entry.
+fn contents(s: &Sample) -> Vec<(String, usize)> {
+    let toc = s
+        .pages
+        .iter()
+        .find(|p| header(p).ends_with("目次"))
+        .expect("a contents page");
+    let mut entries = Vec::new();
+    for line in toc.lines().skip(1) {
+        let line = line.trim();
+        let Some((head, num)) = line.rsplit_once(char::is_whitespace) else {
+            continue;
+        };
+        let Ok(page) = num.parse::<usize>() else {
+            continue;
+        };
+        let title = head.trim_end_matches(['.', ' ', '．']).trim().to_string();
+        if !title.is_empty() {
+            entries.push((title, page));
+        }
+    }
+    entries
+}
+
+#[test]
+fn contents_page_numbers_are_where_sections_start() {
+    let s = sample();
+    let entries = contents(s);
+    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+    for want in [
+        "病院",
+        "診療所",
+        "薬局",
+        "訪問看護ステーション",
+        "会議体",
+        "相談窓口",
+        "索引",
+    ] {
+        assert!(titles.contains(&want), "contents lack {want}: {titles:?}");
+    }
+    for (title, page) in &entries {
+        let here = &s.pages[page - 1];
+        // The footer prints the page number; the running header names the
+        // section that is current on that page, and the page before still
+        // shows the previous one.
+        assert!(
+            here.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap()
+                .trim()
+                == page.to_string(),
+            "page {page} does not print its number:\n{here}"
+        );
+        assert!(
+            header(here).ends_with(title.as_str()),
+            "{title}: contents say page {page}, whose header is {:?}",
+            header(here)
+        );
+        assert!(
+            squeeze(here).contains(&squeeze(title)),
+            "{title} is not on page {page}"
+        );
+        let before = header(&s.pages[page - 2]);
+        assert!(
+            !before.ends_with(title.as_str()),
+            "{title} already runs on page {} ({before:?})",
+            page - 1
+        );
+    }
+}
+
+#[test]
+fn index_page_numbers_point_at_the_records() {
+    let s = sample();
+    let first_index = s
+        .pages
+        .iter()
+        .position(|p| header(p).ends_with("索引"))
+        .expect("an index");
+    let names = sample_names();
+    // Index lines: "name ........ 12" (two columns per line with -layout).
+    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    for page in &s.pages[first_index..] {
+        for line in page.lines() {
+            for (name, _) in &names {
+                if let Some(at) = line.find(name.as_str()) {
+                    let rest = &line[at + name.len()..];
+                    let digits: String = rest
+                        .trim_start_matches([' ', '.'])
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    if let Ok(n) = digits.parse() {
+                        found.insert(name.clone(), n);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.len() * 10 >= names.len() * 8,
+        "index lines read for only {} of {} records",
+        found.len(),
+        names.len()
+    );
+    for (i, (name, page)) in found.iter().enumerate() {
+        if i % 3 != 0 {
+            continue;
+        }
+        assert!(
+            *page <= first_index,
+            "{name}: index points into the index ({page})"
+        );
+        let text = squeeze(&s.raw[page - 1]);
+        assert!(
+            text.contains(&squeeze(name)),
+            "{name}: the index says page {page}, which does not show it"
+        );
+    }
+}
+
+/// A word's page, box (xmin, ymin, xmax, ymax in points) and text.
+type WordBox = (usize, f64, f64, f64, f64, String);
+
+/// Page width, height and the word boxes of every page, from `pdftotext -bbox`.
+fn word_boxes(pdf: &Path) -> (f64, f64, Vec<WordBox>) {
+    let html = poppler("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        let start = tag.find(&key).unwrap() + key.len();
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (mut width, mut height, mut page) = (0.0, 0.0, 0);
+    let mut words = Vec::new();
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+            width = attr(line, "width");
+            height = attr(line, "height");
+        } else if line.starts_with("<word ") {
+            let text = line
+                .split_once('>')
+                .unwrap()
+                .1
+                .trim_end_matches("</word>")
+                .to_string();
+            words.push((
+                page,
+                attr(line, "xMin"),
+                attr(line, "yMin"),
+                attr(line, "xMax"),
+                attr(line, "yMax"),
+                text,
+            ));
+        }
+    }
+    (width, height, words)
+}
+
+#[test]
+fn long_names_and_many_capabilities_stay_inside_the_margins() {
+    let dir = TempDir::new("pamphlet-margins");
+    let out = dir.path().join("public");
+    build(&fixture("pamphlet"), &out);
+    let pdf = out.join("pamphlet.pdf");
+    let text = squeeze(&raw_pages(&pdf).concat());
+    // The long name is printed whole (wrapped inside its cell).
+    assert!(text.contains("医療法人社団東成区健康長寿推進会附属在宅療養支援総合診療所"));
+    // Twelve capabilities are columns of ○/－; twenty are listed as words.
+    assert!(text.contains("○○○○○○○○○○○○"), "twelve ○ in a row expected");
+    assert!(text.contains("項目1、項目2、項目3"), "{text}");
+    // Markup characters in a free page are printed as written.
+    assert!(text.contains("#x$y$<z>@w*_"), "{text}");
+    assert!(!text.contains("SECRET"), "internal text in the pamphlet");
+    let (width, height, words) = word_boxes(&pdf);
+    assert!((width - 595.28).abs() < 1.0 && (height - 841.89).abs() < 1.0);
+    // The outer margin is the narrower one: 16 mm.
+    let margin = 16.0 / 25.4 * 72.0 - 1.0;
+    let outside: Vec<_> = words
+        .iter()
+        .filter(|(_, x0, y0, x1, y1, _)| {
+            *x0 < margin || *x1 > width - margin || *y0 < 0.0 || *y1 > height
+        })
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "text outside the margins: {:#?}",
+        &outside[..outside.len().min(10)]
+    );
+}
+
+#[test]
+fn per_area_editions_and_switching_off() {
+    let dir = TempDir::new("pamphlet-scope");
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    let settings = root.join("carebook.toml");
+    let base = std::fs::read_to_string(&settings).unwrap();
+
+    std::fs::write(
+        &settings,
+        format!("{base}\n[pamphlet]\nper_area = true\ntypes = [\"clinic\"]\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build(&root, &out);
+    assert!(!out.join("pamphlet.pdf").exists());
+    let north = squeeze(&raw_pages(&out.join("pamphlet-north.pdf")).concat());
+    let south = squeeze(&raw_pages(&out.join("pamphlet-south.pdf")).concat());
+    assert!(north.contains("北部版") && south.contains("南部版"));
+    assert!(north.contains("医療法人社団東成区健康長寿推進会") && !north.contains("あおば診療所"));
+    assert!(south.contains("あおば診療所") && !south.contains("医療法人社団"));
+    // Only the chosen type; windows and meetings are in every edition.
+    assert!(!north.contains("ひまわりケアプランセンター"));
+    assert!(north.contains("病院連絡会") && south.contains("在宅医療・介護連携相談支援室"));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("href=\"pamphlet-north.pdf\"") && home.contains("北部版"));
+
+    std::fs::write(&settings, format!("{base}\n[pamphlet]\nenabled = false\n")).unwrap();
+    build(&root, &out);
+    assert!(!out.join("pamphlet-north.pdf").exists() && !out.join("pamphlet.pdf").exists());
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains(".pdf"));
+}
+
+#[test]
+fn a_broken_template_override_is_reported_at_its_line() {
+    let dir = TempDir::new("pamphlet-broken");
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let before = std::fs::read(out.join("pamphlet.pdf")).unwrap();
+
+    std::fs::create_dir_all(root.join("pamphlet")).unwrap();
+    std::fs::write(
+        root.join("pamphlet/pamphlet.typ"),
+        "#let data = json(\"data.json\")\n= #data.title\n#data.no_such_field\n",
+    )
+    .unwrap();
+    let o = try_build(&root, &out);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("pamphlet/pamphlet.typ:3:7: error: pamphlet template:"),
+        "{err}"
+    );
+    // The column is that of the field, after `#data.`.
+    assert!(
+        err.contains("does not contain key \"no_such_field\""),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("pamphlet.pdf")).unwrap(), before);
+
+    let bad = format!(
+        "{}\n[pamphlet]\ntypes = [\"clinik\"]\n",
+        std::fs::read_to_string(fixture("pamphlet/carebook.toml")).unwrap()
+    );
+    std::fs::write(root.join("carebook.toml"), bad).unwrap();
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("pamphlet type \"clinik\" is not defined"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `clinic`?"), "{err}");
+}
+
+#[test]
+fn site_links_the_pamphlet() {
+    let s = sample();
+    let home = std::fs::read_to_string(s.out.join("index.html")).unwrap();
+    assert!(home.contains("href=\"pamphlet.pdf\""), "{home}");
+}
