@@ -32,7 +32,7 @@
   // Loads one part; S.loader may be replaced (the Node test harness does).
   S.loader = S.loader || function (path, key) {
     return new Promise(function (resolve, reject) {
-      waiting[key] = { resolve: resolve };
+      var w = waiting[key]; waiting[key] = { resolve: w ? function (v) { w.resolve(v); resolve(v); } : resolve }; // a part asked for twice at once settles both
       var el = global.document.createElement('script');
       el.src = S.base + path;
       el.async = true;
