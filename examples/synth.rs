@@ -1,8 +1,12 @@
 //! Synthetic guidebook generator for the benchmarks (bench/run.sh).
 //!
 //! ```sh
-//! cargo run --release --example synth -- N DIR [--hugo HUGODIR]
+//! cargo run --release --example synth -- N DIR [--hugo HUGODIR] [--pamphlet]
 //! ```
+//!
+//! The printable pamphlet is switched off (`[pamphlet] enabled = false`), as
+//! a city-wide directory would, unless `--pamphlet` is given
+//! (bench/pamphlet.sh measures it).
 //!
 //! Writes into DIR a complete, valid guidebook (see README "Guidebook format")
 //! of N fictional facilities in 大阪市東成区, plus 12 meetings, 5 contact
@@ -1198,7 +1202,7 @@ fn render_hugo(f: &Facility) -> String {
     s
 }
 
-fn carebook_toml(n: u64) -> String {
+fn carebook_toml(n: u64, pamphlet: bool) -> String {
     let mut s = String::with_capacity(6000);
     let _ = writeln!(s, "{MARKER}: {n} fictional facilities for bench/run.sh");
     s.push_str(concat!(
@@ -1235,6 +1239,7 @@ fn carebook_toml(n: u64) -> String {
         }
         s.push_str("]\n");
     }
+    let _ = write!(s, "\n[pamphlet]\nenabled = {pamphlet}\n");
     s
 }
 
@@ -1731,7 +1736,7 @@ fn prepare_hugo_dir(dir: &Path) {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: synth N DIR [--hugo HUGODIR]");
+    eprintln!("usage: synth N DIR [--hugo HUGODIR] [--pamphlet]");
     process::exit(2);
 }
 
@@ -1739,6 +1744,7 @@ fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
     let mut pos: Vec<&String> = Vec::new();
     let mut hugo: Option<PathBuf> = None;
+    let mut pamphlet = false;
     let mut k = 0;
     while k < args.len() {
         match args[k].as_str() {
@@ -1746,6 +1752,7 @@ fn main() {
                 k += 1;
                 hugo = Some(PathBuf::from(args.get(k).unwrap_or_else(|| usage())));
             }
+            "--pamphlet" => pamphlet = true,
             "-h" | "--help" => usage(),
             _ => pos.push(&args[k]),
         }
@@ -1777,7 +1784,7 @@ fn main() {
     });
 
     let mut w = Writer::new();
-    w.put(dir.join("carebook.toml"), carebook_toml(n));
+    w.put(dir.join("carebook.toml"), carebook_toml(n, pamphlet));
 
     let mut names: HashSet<String> = HashSet::with_capacity(n as usize);
     let mut ids_by_type: Vec<Vec<u64>> = vec![Vec::new(); TYPES.len()];
