@@ -32,7 +32,7 @@
   // Loads one part; S.loader may be replaced (the Node test harness does).
   S.loader = S.loader || function (path, key) {
     return new Promise(function (resolve, reject) {
-      var w = waiting[key]; waiting[key] = { resolve: w ? function (v) { w.resolve(v); resolve(v); } : resolve }; // a part asked for twice at once settles both
+      waiting[key] = { resolve: resolve };
       var el = global.document.createElement('script');
       el.src = S.base + path;
       el.async = true;
@@ -41,9 +41,16 @@
     });
   };
 
+  // One load per part: queries whose terms share a shard wait on the same
+  // promise; a failed load is forgotten so the next search tries again.
+  var loading = {};
   function part(key, path, have) {
     if (have()) return Promise.resolve(have());
-    return S.loader(path, key).then(function () { return have(); });
+    if (!loading[key]) {
+      loading[key] = S.loader(path, key).then(function () { return have(); },
+        function (e) { delete loading[key]; throw e; });
+    }
+    return loading[key];
   }
   function meta() { return part('meta', 'meta.js', function () { return store.meta; }); }
   function shard(i) { return part('t' + i, 't/' + i + '.js', function () { return store.shards[i]; }); }
