@@ -24,24 +24,34 @@ fn chromium() -> PathBuf {
     )
 }
 
+/// Headless chromium with a fresh profile (kept alive by the returned dir)
+/// and no network of its own.
+fn headless(profile_name: &str) -> (Command, TempDir) {
+    let profile = TempDir::new(profile_name);
+    let mut cmd = Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    (cmd, profile)
+}
+
 /// Loads `page` at the given width and returns (DOM, console output).
 fn load(page: &Path, width: u32) -> (String, String) {
-    let profile = TempDir::new(&format!(
+    let (mut cmd, _profile) = headless(&format!(
         "chromium-profile-{width}-{}",
         page.file_stem().unwrap().to_string_lossy()
     ));
-    let o = Command::new(chromium())
+    let o = cmd
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
             "--enable-logging=stderr",
             "--v=0",
-            &format!("--user-data-dir={}", profile.path().display()),
             &format!("--window-size={width},900"),
             "--virtual-time-budget=2000",
             "--dump-dom",
@@ -127,22 +137,14 @@ fn sample_pages_render_and_reflow_on_a_narrow_screen() {
 
 /// Prints `page` to PDF with chromium, as a reader's print button would.
 fn print_to_pdf(page: &Path, pdf: &Path) {
-    let profile = TempDir::new(&format!(
+    let (mut cmd, _profile) = headless(&format!(
         "chromium-print-{}",
         page.file_stem().unwrap().to_string_lossy()
     ));
-    let o = Command::new(chromium())
+    let o = cmd
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-            &format!("--user-data-dir={}", profile.path().display()),
-            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_string(),
+            format!("--print-to-pdf={}", pdf.display()),
         ])
         .arg(format!("file://{}", page.display()))
         .output()

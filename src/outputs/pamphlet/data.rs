@@ -120,9 +120,9 @@ fn opt_phone(p: &Option<Phone>) -> &str {
     p.as_ref().map_or("", |p| p.0.as_str())
 }
 
-fn window<'a>(w: &'a Window) -> WindowData<'a> {
+fn window(w: &Window, anchor: String) -> WindowData<'_> {
     WindowData {
-        id: format!("w:{}", w.id),
+        id: anchor,
         name: &w.name,
         organization: &w.organization,
         address: w.address.as_ref().map_or(String::new(), |a| a.text()),
@@ -147,9 +147,36 @@ fn window<'a>(w: &'a Window) -> WindowData<'a> {
     }
 }
 
+/// The index being collected: (sort key, entry) of every record printed.
+#[derive(Default)]
+struct Index<'a>(Vec<(&'a str, IndexEntry<'a>)>);
+
+impl<'a> Index<'a> {
+    /// Records a printed record and returns its anchor, e.g. "f:sakura".
+    fn add(
+        &mut self,
+        kind: char,
+        id: &str,
+        name: &'a str,
+        kana: &str,
+        sort_key: &'a str,
+    ) -> String {
+        let anchor = format!("{kind}:{id}");
+        self.0.push((
+            sort_key,
+            IndexEntry {
+                id: anchor.clone(),
+                name,
+                row: kana::row(kana),
+            },
+        ));
+        anchor
+    }
+}
+
 pub fn data<'a>(book: &'a Guidebook, scope: &Scope) -> Data<'a> {
     let cfg = &book.config;
-    let mut index: Vec<(&str, IndexEntry)> = Vec::new();
+    let mut index = Index::default();
     let mut types = Vec::new();
     for &t in scope.types {
         let ty = &cfg.types[t];
@@ -157,26 +184,16 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope) -> Data<'a> {
             .facilities
             .iter()
             .filter(|f| f.kind == t && scope.areas.contains(&f.area))
-            .map(|f| {
-                index.push((
-                    &f.sort_key,
-                    IndexEntry {
-                        id: format!("f:{}", f.id),
-                        name: &f.name,
-                        row: kana::row(&f.kana),
-                    },
-                ));
-                Row {
-                    id: format!("f:{}", f.id),
-                    name: &f.name,
-                    area: &cfg.areas[f.area].name,
-                    address: f.address.local_text(&cfg.municipality),
-                    phone: &f.phone.0,
-                    fax: opt_phone(&f.fax),
-                    caps: (0..ty.capabilities.len())
-                        .map(|i| f.capabilities & (1 << i) != 0)
-                        .collect(),
-                }
+            .map(|f| Row {
+                id: index.add('f', &f.id, &f.name, &f.kana, &f.sort_key),
+                name: &f.name,
+                area: &cfg.areas[f.area].name,
+                address: f.address.local_text(&cfg.municipality),
+                phone: &f.phone.0,
+                fax: opt_phone(&f.fax),
+                caps: (0..ty.capabilities.len())
+                    .map(|i| f.capabilities & (1 << i) != 0)
+                    .collect(),
             })
             .collect();
         if rows.is_empty() {
@@ -201,17 +218,7 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope) -> Data<'a> {
         book.windows.iter().partition(|w| w.featured);
     let mut windows_of = |ws: Vec<&'a Window>| -> Vec<WindowData<'a>> {
         ws.into_iter()
-            .map(|w| {
-                index.push((
-                    &w.sort_key,
-                    IndexEntry {
-                        id: format!("w:{}", w.id),
-                        name: &w.name,
-                        row: kana::row(&w.kana),
-                    },
-                ));
-                window(w)
-            })
+            .map(|w| window(w, index.add('w', &w.id, &w.name, &w.kana, &w.sort_key)))
             .collect()
     };
     let featured = windows_of(featured);
@@ -219,24 +226,15 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope) -> Data<'a> {
     let meetings = book
         .meetings
         .iter()
-        .map(|m| {
-            index.push((
-                &m.sort_key,
-                IndexEntry {
-                    id: format!("m:{}", m.id),
-                    name: &m.name,
-                    row: kana::row(&m.kana),
-                },
-            ));
-            MeetingData {
-                id: format!("m:{}", m.id),
-                name: &m.name,
-                participants: &m.participants,
-                purpose: &m.purpose,
-                frequency: &m.frequency,
-            }
+        .map(|m| MeetingData {
+            id: index.add('m', &m.id, &m.name, &m.kana, &m.sort_key),
+            name: &m.name,
+            participants: &m.participants,
+            purpose: &m.purpose,
+            frequency: &m.frequency,
         })
         .collect();
+    let mut index = index.0;
     index.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.id.cmp(&b.1.id)));
     Data {
         title: &cfg.title,
