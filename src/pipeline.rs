@@ -107,7 +107,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
     };
     let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
     if book.config.pamphlet.enabled {
-        match Pamphlet::new(theme.clone(), &book) {
+        match Pamphlet::new(theme.clone(), &root.join(load::config::FILE)) {
             Ok(p) => renderers.push(Box::new(p)),
             Err(warning) => {
                 // The site is still built, without a link to a missing PDF.

@@ -5,6 +5,7 @@
 pub mod data;
 pub mod world;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -59,8 +60,8 @@ pub fn editions(book: &Guidebook) -> Vec<Edition> {
 impl Pamphlet {
     /// Loads the theme's fonts. Without a template or a Japanese font there is
     /// no pamphlet, which is a warning: the site is still built.
-    pub fn new(theme: Arc<Theme>, book: &Guidebook) -> Result<Pamphlet, Diagnostic> {
-        let settings = book.root.join(crate::load::config::FILE);
+    /// Problems are reported at `settings`, the guidebook's carebook.toml.
+    pub fn new(theme: Arc<Theme>, settings: &Path) -> Result<Pamphlet, Diagnostic> {
         if !theme.pamphlet.contains_key(MAIN) {
             return Err(Diagnostic::warning(
                 settings,
@@ -170,5 +171,54 @@ impl Renderer for Pamphlet {
         } else {
             Err(diags)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outputs::theme::{Origin, ThemeFile};
+    use std::borrow::Cow;
+
+    fn theme_with(files: &[(&str, &'static [u8])]) -> Arc<Theme> {
+        let mut theme = Theme::default();
+        for (rel, data) in files {
+            theme.pamphlet.insert(
+                rel.to_string(),
+                ThemeFile {
+                    data: Cow::Borrowed(*data),
+                    origin: Origin::BuiltIn,
+                },
+            );
+        }
+        Arc::new(theme)
+    }
+
+    #[test]
+    fn without_a_japanese_font_there_is_a_warning_not_an_error() {
+        let settings = Path::new("carebook.toml");
+        let e = Pamphlet::new(theme_with(&[(MAIN, b"= x")]), settings)
+            .err()
+            .expect("no fonts, no pamphlet");
+        let text = e.to_string();
+        assert!(
+            text.contains("warning: no pamphlet: no font for Japanese"),
+            "{text}"
+        );
+        assert!(text.contains("fonts-morisawa-bizud-gothic"), "{text}");
+
+        let e = Pamphlet::new(theme_with(&[]), settings).err().unwrap();
+        assert!(
+            e.to_string().contains("has no pamphlet/pamphlet.typ"),
+            "{e}"
+        );
+
+        let font =
+            include_bytes!("../../../themes/default/pamphlet/fonts/BIZUDPGothic-Regular.ttf");
+        assert!(Pamphlet::new(
+            theme_with(&[(MAIN, b"= x"), ("fonts/a.ttf", font)]),
+            settings
+        )
+        .is_ok());
     }
 }
