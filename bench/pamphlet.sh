@@ -39,6 +39,8 @@ fi
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 maximum() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# 12345 -> 12,345
+thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 mkdir -p "$WORK"
 rows=""
@@ -70,7 +72,7 @@ for n in $SIZES; do
         read -r _ kb <"$dir/time.txt"
         off_rss+=("$kb")
     done
-    rows+="| $(printf "%'d" "$n") | $pages | $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(median "${stage[@]}") s | $(median "${whole[@]}") s | $(mib "$(maximum "${rss[@]}")") | $(mib "$(maximum "${off_rss[@]}")") |"$'\n'
+    rows+="| $(thousands "$n") | $pages | $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(median "${stage[@]}") s | $(median "${whole[@]}") s | $(mib "$(maximum "${rss[@]}")") | $(mib "$(maximum "${off_rss[@]}")") |"$'\n'
 done
 
 section=$(cat <<EOF
