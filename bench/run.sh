@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # carebook benchmark: build synthetic guidebooks of 1,000 / 10,000 / 100,000
 # facilities, and the same 10,000 facilities with Hugo, then write
-# BENCHMARKS.md at the repository root (the whole file is regenerated).
+# BENCHMARKS.md at the repository root (the whole file is regenerated, except
+# other benchmarks' sections between <!-- NAME:begin --> and <!-- NAME:end -->).
 #
 #   bash bench/run.sh                      # from the repository root
 #
@@ -302,6 +303,12 @@ done
         target_row "≥ 5× faster than Hugo" "not measured" "–"
     fi
 } >"$REPORT.tmp"
+# Other benchmarks (bench/search.sh, ...) keep their sections between
+# <!-- NAME:begin --> and <!-- NAME:end --> lines: carry those over.
+if [ -f "$REPORT" ]; then
+    awk '/^<!-- [A-Za-z0-9_-]+:begin -->$/ { keep = 1; print "" } keep { print } /^<!-- [A-Za-z0-9_-]+:end -->$/ { keep = 0 }' \
+        "$REPORT" >>"$REPORT.tmp"
+fi
 mv "$REPORT.tmp" "$REPORT"
 log "wrote $REPORT"
 cat "$REPORT"

@@ -1,0 +1,156 @@
+// Browser measurements at one guidebook size, for carebook's search page and
+// for the Pagefind page (pagefind_bench.html), each served over loopback by
+// server.mjs:
+//
+//   bytes: per query, a fresh browser context opens the search page with the
+//          query and filters in its URL (a shared link) and waits for the
+//          results; every response but the page itself is counted.
+//   keys:  per query, a fresh context opens the page (with the filters in
+//          the URL, if any), the query is typed one character at a time with
+//          a pause between keys, and the time from the last keystroke to the
+//          results being in the DOM is taken (cold); then the input is
+//          cleared and the same query entered again at once, as one input
+//          event, in the same page (warm).
+//
+// node browser.mjs --size N --carebook DIR --pagefind DIR --out FILE [--delay MS]
+import fs from 'node:fs';
+import os from 'node:os';
+import { serve, gzipBytes } from './server.mjs';
+import { launch, INIT_SCRIPT, ENGINES, waitDone, resultCount, args, TIMEOUT } from './lib.mjs';
+import { PLAIN, FILTERED, label, params } from './queries.mjs';
+
+const a = args(process.argv.slice(2));
+const DELAY = Number(a.delay || process.env.BENCH_SEARCH_TYPE_DELAY || 80);
+const roots = { carebook: a.carebook, pagefind: a.pagefind };
+const QUERIES = [...PLAIN, ...FILTERED];
+
+function classify(engine, p) {
+  if (engine === 'carebook') {
+    if (p.startsWith('/search/d/')) return 'display';
+    if (p.startsWith('/search/')) return 'index';
+    return 'code';
+  }
+  if (p.includes('/fragment/')) return 'display';
+  if (/\.(js|pagefind)$/.test(p)) return 'code';
+  return 'index';
+}
+
+async function bytesRun(browser, engine, srv, x) {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(INIT_SCRIPT);
+  const page = await ctx.newPage();
+  srv.reset();
+  const qs = params(x);
+  await page.goto(`${srv.url}${ENGINES[engine].page}${qs ? '?' + qs : ''}`);
+  const ok = await waitDone(page);
+  const t = ok ? await page.evaluate(() => window.__bench.done[0]) : null;
+  const count = ok ? await resultCount(page, engine) : null;
+  const errors = await page.evaluate(() => window.__bench.errors);
+  const files = srv.log
+    .filter((e) => e.path !== ENGINES[engine].page && e.path !== '/favicon.ico')
+    .map((e) => ({ path: e.path, status: e.status, bytes: e.bytes, gzip: e.file ? gzipBytes(e.file) : e.bytes, kind: classify(engine, e.path) }));
+  await ctx.close();
+  const sum = (k, kind) => files.filter((f) => !kind || f.kind === kind).reduce((s, f) => s + f[k], 0);
+  return {
+    label: label(x), q: x.q, filters: x.filters, engine, count, hung: !ok,
+    msToResults: t, requests: files.length, bytes: sum('bytes'), gzip: sum('gzip'),
+    kinds: Object.fromEntries(['code', 'index', 'display'].map((k) => [k, { bytes: sum('bytes', k), gzip: sum('gzip', k), files: files.filter((f) => f.kind === k).length }])),
+    missing: files.filter((f) => f.status !== 200).map((f) => f.path),
+    files: files.sort((p, q) => q.bytes - p.bytes),
+    errors,
+  };
+}
+
+/**
+ * Types `text` one character at a time; returns ms from the last key to
+ * results, or null if they are not in the DOM after TIMEOUT.
+ */
+async function typeAndTime(page, text) {
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    if (i === chars.length - 1) {
+      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
+    }
+    await page.keyboard.type(chars[i]);
+    if (i < chars.length - 1) await page.waitForTimeout(DELAY);
+  }
+  const ok = await page.waitForFunction(() => {
+    const b = window.__bench;
+    return b.start !== null && b.done.some((t) => t >= b.start);
+  }, null, { timeout: TIMEOUT, polling: 5 }).then(() => true, () => false);
+  if (!ok) return null;
+  return page.evaluate(() => {
+    const b = window.__bench;
+    return b.done.find((t) => t >= b.start) - b.start;
+  });
+}
+
+/**
+ * Enters `text` as one input event (as an IME commit or a paste does);
+ * returns ms from that input to results, or null after TIMEOUT.
+ */
+async function enterAndTime(page, text) {
+  await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; });
+  await page.keyboard.insertText(text);
+  const ok = await page.waitForFunction(() => {
+    const b = window.__bench;
+    return b.start !== null && b.done.some((t) => t >= b.start);
+  }, null, { timeout: TIMEOUT, polling: 5 }).then(() => true, () => false);
+  if (!ok) return null;
+  return page.evaluate(() => {
+    const b = window.__bench;
+    return b.done.find((t) => t >= b.start) - b.start;
+  });
+}
+
+async function keysRun(browser, engine, srv, x) {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(INIT_SCRIPT);
+  const page = await ctx.newPage();
+  const filtersOnly = params({ q: '', filters: x.filters });
+  const hasFilters = filtersOnly.length > 0;
+  await page.goto(`${srv.url}${ENGINES[engine].page}${hasFilters ? '?' + filtersOnly : ''}`);
+  const ready = hasFilters ? await waitDone(page) : true;
+  await page.click(ENGINES[engine].input);
+  const cold = await typeAndTime(page, x.q);
+  const countCold = cold === null ? null : await resultCount(page, engine);
+  // clear, let the page settle (a filtered page searches the filters alone)
+  const before = await page.evaluate(() => window.__bench.done.length);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  if (hasFilters) {
+    await page.waitForFunction((n) => window.__bench.done.length > n, before, { timeout: TIMEOUT, polling: 5 }).catch(() => {});
+  }
+  await page.waitForTimeout(DELAY);
+  const warm = await enterAndTime(page, x.q);
+  const errors = await page.evaluate(() => window.__bench.errors);
+  await ctx.close();
+  return { label: label(x), engine, filtered: hasFilters, filtersRendered: ready, cold, warm, count: countCold, errors };
+}
+
+const out = { size: Number(a.size), delay: DELAY, loadavg: {}, bytes: {}, keys: {} };
+const browser = await launch();
+out.chromium = browser.version();
+for (const engine of ['carebook', 'pagefind']) {
+  const srv = await serve(roots[engine]);
+  // one throwaway page load so that the first measured query is not also
+  // the browser's first navigation
+  {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${srv.url}${ENGINES[engine].page}`);
+    await ctx.close();
+  }
+  out.loadavg[engine] = os.loadavg();
+  const t0 = Date.now();
+  process.stderr.write(`  ${engine}: bytes for ${QUERIES.length} first queries\n`);
+  out.bytes[engine] = [];
+  for (const x of QUERIES) out.bytes[engine].push(await bytesRun(browser, engine, srv, x));
+  process.stderr.write(`  ${engine}: keypress to results, ${QUERIES.length} queries cold and warm (${DELAY} ms between keys)\n`);
+  out.keys[engine] = [];
+  for (const x of QUERIES) out.keys[engine].push(await keysRun(browser, engine, srv, x));
+  process.stderr.write(`  ${engine}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  await srv.close();
+}
+await browser.close();
+fs.writeFileSync(a.out, JSON.stringify(out, null, 1));
