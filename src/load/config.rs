@@ -63,7 +63,7 @@ impl Default for RawPamphlet {
     fn default() -> Self {
         RawPamphlet {
             enabled: true,
-            file: Spanned::new(0..0, default_pamphlet_file_name()),
+            file: default_pamphlet_file(),
             types: Vec::new(),
             areas: Vec::new(),
             per_area: false,
@@ -75,12 +75,8 @@ fn yes() -> bool {
     true
 }
 
-fn default_pamphlet_file_name() -> String {
-    "pamphlet.pdf".to_string()
-}
-
 fn default_pamphlet_file() -> Spanned<String> {
-    Spanned::new(0..0, default_pamphlet_file_name())
+    Spanned::new(0..0, "pamphlet.pdf".to_string())
 }
 
 fn default_stale() -> u32 {
