@@ -76,6 +76,18 @@ rm -f "$RES"/*
 CB=$WORK/search-bin/carebook
 cp "$CAREBOOK_SRC" "$CB"
 CB_SHA=$(sha256sum "$CB" | cut -c1-16)
+# provenance, for the report
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$COMMIT" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    COMMIT="$COMMIT (with uncommitted changes)"
+fi
+{
+    echo "started $STARTED"
+    echo "commit $COMMIT"
+    echo "binary $CAREBOOK_SRC"
+    echo "built $(date -u -r "$CAREBOOK_SRC" '+%Y-%m-%d %H:%M UTC')"
+    echo "sha256 $CB_SHA"
+} >"$RES/run.txt"
 
 # ------------------------------------------------------------------ inputs
 
@@ -181,8 +193,8 @@ node bench/search/recall.mjs --root . --carebook "$SAMPLE/public" \
 
 # ------------------------------------------------------------------ report
 
+echo "finished $(date +%s)" >>"$RES/run.txt"
 log "writing $REPORT"
 node bench/search/report.mjs --results "$RES" --sizes "$SIZES" --runs "$RUNS" \
-    --report "$REPORT" --carebook "$CB" --pagefind "$PAGEFIND" --work "$WORK" \
-    --started "$STARTED"
+    --report "$REPORT" --carebook "$CB" --pagefind "$PAGEFIND" --work "$WORK"
 log "done in $(( ($(date +%s) - STARTED) / 60 )) min"

@@ -111,8 +111,8 @@ const CASES = [
       check: (r) => ({ pass: r[q][0] === station.url, note: `${r[q].length} found${r[q].includes(station.url) ? `, at #${r[q].indexOf(station.url) + 1}` : ', not among them'}` }),
     };
   }),
-  ...['看護師', '大今里', '深江橋'].map((q) => ({
-    group: '3-character word returns only records containing it', q,
+  ...['看護師', '大今里', '深江橋', '木曜午後'].map((q) => ({
+    group: 'a 新幹線-style word returns only records containing it', q,
     meaning: 'every result contains the word, and at least one (recall noted)',
     check: (r) => {
       const want = contains(q);
