@@ -459,15 +459,17 @@ fn a_broken_template_override_is_reported_at_its_line() {
     );
     assert_eq!(std::fs::read(out.join("pamphlet.pdf")).unwrap(), before);
 
-    let bad = format!(
-        "{}\n[pamphlet]\ntypes = [\"clinik\"]\n",
-        std::fs::read_to_string(fixture("pamphlet/carebook.toml")).unwrap()
-    );
+    let base = std::fs::read_to_string(fixture("pamphlet/carebook.toml")).unwrap();
+    let bad = format!("{base}\n[pamphlet]\ntypes = [\"clinik\"]\n");
+    // The key is on the last line; its column is that of the opening quote.
+    let line = bad.lines().count();
     std::fs::write(root.join("carebook.toml"), bad).unwrap();
     let o = carebook(&["check", "--root", root.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(
-        err.contains("pamphlet type \"clinik\" is not defined"),
+        err.contains(&format!(
+            "carebook.toml:{line}:10: error: pamphlet type \"clinik\" is not defined"
+        )),
         "{err}"
     );
     assert!(err.contains("did you mean `clinic`?"), "{err}");

@@ -76,6 +76,12 @@ pub struct Pamphlet {
     pub per_area: bool,
 }
 
+/// One PDF to make: its file name and the area it is limited to.
+pub struct Edition {
+    pub file: String,
+    pub area: Option<usize>,
+}
+
 /// Capabilities are stored as a bit set per facility.
 pub const MAX_CAPABILITIES: usize = 64;
 
@@ -135,6 +141,28 @@ impl Config {
 
     pub fn facility_type(&self, key: &str) -> Option<usize> {
         self.type_ix.get(key).copied()
+    }
+
+    /// The pamphlet PDFs the settings ask for, in order (none when off).
+    pub fn pamphlet_editions(&self) -> Vec<Edition> {
+        let p = &self.pamphlet;
+        if !p.enabled {
+            return Vec::new();
+        }
+        if !p.per_area {
+            return vec![Edition {
+                file: p.file.clone(),
+                area: None,
+            }];
+        }
+        let stem = p.file.trim_end_matches(".pdf");
+        p.areas
+            .iter()
+            .map(|&a| Edition {
+                file: format!("{stem}-{}.pdf", self.areas[a].key),
+                area: Some(a),
+            })
+            .collect()
     }
 
     pub fn validate(raw: RawConfig, src: &ConfigSource) -> Result<Config, Vec<Diagnostic>> {

@@ -16,6 +16,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 use crate::diag::{Diagnostic, Pos};
+use crate::model::config::Edition;
 use crate::model::Guidebook;
 use crate::outputs::theme::Theme;
 use crate::outputs::Renderer;
@@ -27,34 +28,6 @@ pub struct Pamphlet {
     theme: Arc<Theme>,
     fonts: Fonts,
     library: LazyHash<Library>,
-}
-
-/// One PDF to make: its file name and the area it is limited to.
-pub struct Edition {
-    pub file: String,
-    pub area: Option<usize>,
-}
-
-/// The PDFs a guidebook's settings ask for, in order.
-pub fn editions(book: &Guidebook) -> Vec<Edition> {
-    let p = &book.config.pamphlet;
-    if !p.enabled {
-        return Vec::new();
-    }
-    if !p.per_area {
-        return vec![Edition {
-            file: p.file.clone(),
-            area: None,
-        }];
-    }
-    let stem = p.file.trim_end_matches(".pdf");
-    p.areas
-        .iter()
-        .map(|&a| Edition {
-            file: format!("{stem}-{}.pdf", book.config.areas[a].key),
-            area: Some(a),
-        })
-        .collect()
 }
 
 impl Pamphlet {
@@ -145,7 +118,9 @@ impl Renderer for Pamphlet {
     }
 
     fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
-        let results: Vec<(Edition, Option<Vec<u8>>, Vec<Diagnostic>)> = editions(book)
+        let results: Vec<(Edition, Option<Vec<u8>>, Vec<Diagnostic>)> = book
+            .config
+            .pamphlet_editions()
             .into_par_iter()
             .map(|e| {
                 let (pdf, diags) = self.typeset(book, &e);

@@ -282,7 +282,8 @@ impl Renderer for Site {
         let g = tera.global_context();
         g.insert("site", &site);
         g.insert("nav", &nav);
-        let pamphlets: Vec<serde_json::Value> = crate::outputs::pamphlet::editions(book)
+        let pamphlets: Vec<serde_json::Value> = cfg
+            .pamphlet_editions()
             .into_iter()
             .map(|e| {
                 let area = e.area.map(|a| cfg.areas[a].name.as_str());
