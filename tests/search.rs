@@ -69,8 +69,17 @@ fn recall_cases_hold() {
     ] {
         assert_eq!(search(&b, &[q]), vec!["shinkansen"], "query {q}");
     }
+    // the digits of a number are one precise term
+    assert_eq!(search(&b, &["6975-2000"]), vec!["kansen"]);
+    assert_eq!(search(&b, &["06-6975"]).len(), 5);
     // a three-kanji word finds only records that contain it
     assert_eq!(search(&b, &["新幹線"]), vec!["shinkansen"]);
+    // ...even when its bigrams are all in a record, apart
+    // (kanazawa: 木曜・土曜午後 has 木曜, 曜午 and 午後)
+    assert_eq!(search(&b, &["木曜午後"]), vec!["sakura"]);
+    let mut saturday = search(&b, &["土曜午後"]);
+    saturday.sort();
+    assert_eq!(saturday, vec!["kanazawa"]);
     // a particle does not become a required term
     assert_eq!(
         search(&b, &["東成区の訪問看護"]),

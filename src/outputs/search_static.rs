@@ -2,16 +2,28 @@
 //! loaded as `<script>`s (so that it works from file://, where fetch() is
 //! refused), split so that a query loads only what it needs:
 //!
-//! - `search/meta.js`: document count, average lengths, facet labels, the
-//!   number of term shards and the size of document chunks;
+//! - `search/meta.js`: document count, facet labels, the number of term
+//!   shards and the size of display chunks;
 //! - `search/t/N.js`: term shard N (FNV-1a of the term's UTF-16 code units
-//!   modulo the shard count): per term its idf in the name and the text and
-//!   its postings there; facet values (`\u{1}type/clinic`) are terms too;
+//!   modulo the shard count). Per term: its id, whether its postings carry
+//!   positions, its document count, its best postings (the head), and the
+//!   first impact, first document and length of each further block. Facet values
+//!   (`\u{1}type/clinic`) are terms too, with their documents in order;
+//! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
 //!
-//! Postings are (document gap, term frequency, field length) triples as
-//! base-64 varints. With [`crate::search::rank`] the browser then ranks
-//! exactly as `carebook search` does.
+//! A term's postings are ordered best first: by impact (its integer share
+//! of the score, [`crate::search::rank`]), then by document. The browser
+//! reads heads first and further blocks only until the top results are
+//! settled (no unread posting could change them), so a common word costs
+//! a few kilobytes, not its whole list.
+//!
+//! Postings are base-64 varints in groups of one impact: the impact (the
+//! first in a block as it is, then as the drop from the previous group),
+//! the number of documents, then per document its number (first as it is,
+//! then as the gap from the previous one) and, for CJK trigrams, its
+//! positions (count, first, gaps) in one space: the name's, then the
+//! text's after a gap, so that phrases can be checked.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -21,15 +33,21 @@ use serde_json::json;
 use crate::diag::{Diagnostic, Pos};
 use crate::model::Guidebook;
 use crate::search::doc::{Analyzed, SearchDoc};
-use crate::search::rank;
+use crate::search::rank::{self, Fields};
 use crate::write::Staging;
 
-/// Documents per display chunk: a page of ten results loads at most ten
-/// small files.
-pub const CHUNK: usize = 16;
+/// Documents per display chunk: results are scattered, so small chunks
+/// keep a page of twenty results to a few kilobytes.
+pub const CHUNK: usize = 4;
 /// Index bytes aimed at per term shard.
-const SHARD_BYTES: usize = 6 * 1024;
-pub const FORMAT: u32 = 1;
+const SHARD_BYTES: usize = 4 * 1024;
+/// A list this long or shorter stays whole in its shard entry...
+const WHOLE: usize = 64;
+/// ...a longer one keeps this many there, then blocks that double in size.
+const HEAD: usize = 32;
+const FIRST_BLOCK: usize = 256;
+const MAX_BLOCK: usize = 4096;
+pub const FORMAT: u32 = 2;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -57,23 +75,93 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h % shards
 }
 
-#[derive(Default)]
-struct Postings {
-    /// (doc, tf) in increasing doc order.
-    name: Vec<(u32, u32)>,
-    text: Vec<(u32, u32)>,
+/// Phrases are made of CJK trigrams only; other terms need no positions.
+fn is_trigram(term: &str) -> bool {
+    let mut n = 0;
+    for c in term.chars() {
+        if c.is_ascii() {
+            return false;
+        }
+        n += 1;
+    }
+    n == 3
 }
 
-fn encode(postings: &[(u32, u32)], lens: &[u32]) -> String {
-    let mut s = String::with_capacity(postings.len() * 4);
-    let mut prev = 0u32;
-    for &(doc, tf) in postings {
-        varint(&mut s, u64::from(doc - prev));
-        varint(&mut s, u64::from(tf));
-        varint(&mut s, u64::from(lens[doc as usize]));
-        prev = doc;
+/// One document in a term's list.
+struct Posting {
+    doc: u32,
+    tf: Fields<u32>,
+    /// Range of the term's `positions`.
+    pos: (u32, u32),
+    impact: u32,
+}
+
+#[derive(Default)]
+struct TermList {
+    postings: Vec<Posting>,
+    positions: Vec<u32>,
+}
+
+/// Every term's postings, in document order, with positions in one space.
+fn invert(analyzed: &[Analyzed]) -> HashMap<&str, TermList> {
+    let mut terms: HashMap<&str, TermList> = HashMap::new();
+    let mut tokens: Vec<(&str, u32, bool)> = Vec::new();
+    for (doc, a) in analyzed.iter().enumerate() {
+        let offset = a.name.last().map_or(0, |t| t.position + 2);
+        tokens.clear();
+        tokens.extend(a.name.iter().map(|t| (t.term.as_str(), t.position, true)));
+        tokens.extend(
+            a.text
+                .iter()
+                .map(|t| (t.term.as_str(), offset + t.position, false)),
+        );
+        tokens.sort_unstable();
+        for same in tokens.chunk_by(|x, y| x.0 == y.0) {
+            let list = terms.entry(same[0].0).or_default();
+            let start = list.positions.len() as u32;
+            let mut tf = Fields { name: 0, text: 0 };
+            for &(_, p, in_name) in same {
+                if in_name {
+                    tf.name += 1;
+                } else {
+                    tf.text += 1;
+                }
+                list.positions.push(p);
+            }
+            list.postings.push(Posting {
+                doc: doc as u32,
+                tf,
+                pos: (start, list.positions.len() as u32),
+                impact: 0,
+            });
+        }
     }
-    s
+    terms
+}
+
+/// Encodes postings (already best first) as impact groups.
+fn encode(out: &mut String, postings: &[Posting], positions: Option<&[u32]>) {
+    let mut prev_impact: Option<u32> = None;
+    for group in postings.chunk_by(|x, y| x.impact == y.impact) {
+        let impact = group[0].impact;
+        varint(out, u64::from(prev_impact.map_or(impact, |p| p - impact)));
+        prev_impact = Some(impact);
+        varint(out, group.len() as u64);
+        let mut prev_doc: Option<u32> = None;
+        for p in group {
+            varint(out, u64::from(prev_doc.map_or(p.doc, |d| p.doc - d)));
+            prev_doc = Some(p.doc);
+            if let Some(all) = positions {
+                let mine = &all[p.pos.0 as usize..p.pos.1 as usize];
+                varint(out, mine.len() as u64);
+                let mut prev = 0;
+                for (i, &x) in mine.iter().enumerate() {
+                    varint(out, u64::from(if i == 0 { x } else { x - prev }));
+                    prev = x;
+                }
+            }
+        }
+    }
 }
 
 fn encode_docs(docs: &[u32]) -> String {
@@ -84,6 +172,24 @@ fn encode_docs(docs: &[u32]) -> String {
         prev = doc;
     }
     s
+}
+
+/// Block sizes after the head: doubling, then steady.
+fn blocks(n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    if n <= WHOLE {
+        out.push(0..n);
+        return out;
+    }
+    out.push(0..HEAD);
+    let (mut at, mut size) = (HEAD, FIRST_BLOCK);
+    while at < n {
+        let end = (at + size).min(n);
+        out.push(at..end);
+        at = end;
+        size = (size * 2).min(MAX_BLOCK);
+    }
+    out
 }
 
 /// Inside `<script>`, `</` would end the element.
@@ -97,34 +203,85 @@ pub fn write(
     analyzed: &[Analyzed],
     out: &Staging,
 ) -> Result<(), Diagnostic> {
-    let n = docs.len();
-    let name_lens: Vec<u32> = analyzed.iter().map(|a| a.name.len() as u32).collect();
-    let text_lens: Vec<u32> = analyzed.iter().map(|a| a.text.len() as u32).collect();
-    let avg = |lens: &[u32]| {
-        let total: u64 = lens.iter().map(|&l| u64::from(l)).sum();
-        if n == 0 {
-            1.0
-        } else {
-            total as f64 / n as f64
+    let n = docs.len() as u64;
+    let len = |a: &Analyzed| Fields {
+        name: a.name.len() as u64,
+        text: a.text.len() as u64,
+    };
+    let (mut total_name, mut total_text) = (0u64, 0u64);
+    for a in analyzed {
+        total_name += a.name.len() as u64;
+        total_text += a.text.len() as u64;
+    }
+    let avg = if n == 0 {
+        Fields {
+            name: 1.0,
+            text: 1.0,
+        }
+    } else {
+        Fields {
+            name: total_name as f64 / n as f64,
+            text: total_text as f64 / n as f64,
         }
     };
-    let (avg_name, avg_text) = (avg(&name_lens), avg(&text_lens));
 
-    // Term → postings, documents in increasing order as they are visited.
-    let mut terms: HashMap<&str, Postings> = HashMap::new();
-    for (doc, a) in analyzed.iter().enumerate() {
-        for (tokens, is_name) in [(&a.name, true), (&a.text, false)] {
-            let mut counts: HashMap<&str, u32> = HashMap::new();
-            for t in tokens {
-                *counts.entry(t.term.as_str()).or_default() += 1;
-            }
-            for (term, tf) in counts {
-                let p = terms.entry(term).or_default();
-                let list = if is_name { &mut p.name } else { &mut p.text };
-                list.push((doc as u32, tf));
-            }
+    let mut terms: Vec<(&str, TermList)> = invert(analyzed).into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let io = |path: &str, e: std::io::Error| {
+        Diagnostic::error(
+            path,
+            Pos::File,
+            format!("cannot write the browser search index: {e}"),
+        )
+    };
+
+    // Entries as JSON text; blocks straight to their files.
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
+    let mut buf = String::new();
+    for (id, (term, list)) in terms.iter_mut().enumerate() {
+        let df = |f: fn(&Fields<u32>) -> u32| {
+            list.postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
+        };
+        let idf = Fields {
+            name: rank::idf(df(|tf| tf.name), n),
+            text: rank::idf(df(|tf| tf.text), n),
+        };
+        for p in &mut list.postings {
+            p.impact = rank::impact(idf, p.tf, len(&analyzed[p.doc as usize]), avg);
         }
+        list.postings
+            .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+        let positions = is_trigram(term).then_some(list.positions.as_slice());
+        let parts = blocks(list.postings.len());
+        let mut head = String::new();
+        let mut rest: Vec<u32> = Vec::new();
+        for (i, range) in parts.iter().enumerate() {
+            let slice = &list.postings[range.clone()];
+            if i == 0 {
+                encode(&mut head, slice, positions);
+                continue;
+            }
+            rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
+            buf.clear();
+            encode(&mut buf, slice, positions);
+            let path = format!("search/b/{id}-{i}.js");
+            out.write_owned(
+                &path,
+                format!("carebookSearch.block(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
+            )
+            .map_err(|e| io(&path, e))?;
+        }
+        let v = json!([
+            id,
+            u8::from(positions.is_some()),
+            list.postings.len(),
+            head,
+            rest
+        ]);
+        entries.push((term.to_string(), v.to_string()));
     }
+
+    let [types, areas, caps] = crate::search::doc::facet_labels(book);
     let mut facets: HashMap<String, Vec<u32>> = HashMap::new();
     for (doc, d) in docs.iter().enumerate() {
         let mut keys = vec![format!("\u{1}type/{}", d.type_key)];
@@ -134,24 +291,8 @@ pub fn write(
             facets.entry(k).or_default().push(doc as u32);
         }
     }
-
-    // Entries as JSON text, then spread over enough shards.
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len() + facets.len());
-    for (term, mut p) in terms {
-        p.name.sort_unstable();
-        p.text.sort_unstable();
-        let idf_name = rank::idf(p.name.len() as u64, n as u64);
-        let idf_text = rank::idf(p.text.len() as u64, n as u64);
-        let v = json!([
-            idf_name,
-            idf_text,
-            encode(&p.name, &name_lens),
-            encode(&p.text, &text_lens)
-        ]);
-        entries.push((term.to_string(), v.to_string()));
-    }
-    for (key, mut list) in facets {
-        list.sort_unstable();
+    for (key, list) in facets {
+        // Documents are visited in order: the list is sorted.
         entries.push((key, json!(encode_docs(&list)).to_string()));
     }
     entries.sort();
@@ -163,13 +304,6 @@ pub fn write(
         f.push_str(if f.is_empty() { "{" } else { "," });
         let _ = write!(f, "{}:{}", js(&json!(key)), value);
     }
-    let io = |path: &str, e: std::io::Error| {
-        Diagnostic::error(
-            path,
-            Pos::File,
-            format!("cannot write the browser search index: {e}"),
-        )
-    };
     for (i, body) in files.iter().enumerate() {
         let body = if body.is_empty() {
             "{}".to_string()
@@ -183,22 +317,46 @@ pub fn write(
         )
         .map_err(|e| io(&path, e))?;
     }
+
+    // Display records as arrays, type and area as indexes into meta's lists.
+    let type_index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.key.as_str(), i))
+        .collect();
+    let area_index: HashMap<&str, usize> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.key.as_str(), i))
+        .collect();
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        let list: Vec<&crate::search::doc::Display> = chunk.iter().map(|d| &d.display).collect();
+        let list: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|d| {
+                let s = &d.display;
+                let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
+                json!([
+                    s.kind,
+                    s.id,
+                    s.name,
+                    type_index.get(d.type_key.as_str()),
+                    area,
+                    s.phone,
+                    s.address,
+                    s.url,
+                    s.caps
+                ])
+            })
+            .collect();
         let path = format!("search/d/{i}.js");
         let body = format!("carebookSearch.docs({i},{});\n", js(&json!(list)));
         out.write_owned(&path, body.into_bytes())
             .map_err(|e| io(&path, e))?;
     }
 
-    let [types, areas, caps] = crate::search::doc::facet_labels(book);
     let meta = json!({
         "format": FORMAT,
         "docs": n,
-        "avg": [avg_name, avg_text],
-        "k1": rank::K1,
-        "b": rank::B,
-        "boost": rank::NAME_BOOST,
         "shards": shards,
         "chunk": CHUNK,
         "types": types,
@@ -225,5 +383,18 @@ mod tests {
         varint(&mut s, 1000);
         assert_eq!(s, "AfgBof");
         assert_eq!(shard_of("看取", 1), 0);
+    }
+
+    #[test]
+    fn blocks_cover_the_list_once() {
+        assert_eq!(blocks(10), vec![0..10]);
+        assert_eq!(blocks(WHOLE), vec![0..WHOLE]);
+        let b = blocks(10_000);
+        assert_eq!(b[0], 0..HEAD);
+        assert_eq!(b[1], HEAD..HEAD + FIRST_BLOCK);
+        assert_eq!(b.last().unwrap().end, 10_000);
+        assert!(b.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(b.iter().all(|r| r.len() <= MAX_BLOCK));
+        assert!(is_trigram("訪問看") && !is_trigram("060") && !is_trigram("訪問"));
     }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
     STORED,
@@ -24,12 +24,12 @@ use tantivy::{
     TantivyDocument, Term, TERMINATED,
 };
 
-use super::analyzer::{analyze, Mode, Token};
+use super::analyzer::{parse_query, Token};
 use super::doc::{Analyzed, Display, SearchDoc};
 use super::rank;
 
 /// Changes whenever the schema, the analyzer or the ranking changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 pub const MANIFEST: &str = "carebook-index.json";
 
 pub struct Fields {
@@ -149,21 +149,11 @@ pub struct SearchQuery {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
-    pub score: f64,
+    pub score: u64,
     /// Guidebook order, the tie-break.
     pub order: u64,
     #[serde(flatten)]
     pub display: Display,
-}
-
-/// The query's distinct terms, in query order.
-pub fn query_terms(text: &[String]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    text.iter()
-        .flat_map(|t| analyze(t, Mode::Query))
-        .map(|t| t.term)
-        .filter(|t| seen.insert(t.clone()))
-        .collect()
 }
 
 impl Searcher {
@@ -198,19 +188,34 @@ impl Searcher {
     }
 
     pub fn search(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
-        let terms = query_terms(&q.text);
+        let parsed = parse_query(&q.text);
+        let terms = &parsed.terms;
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for t in &terms {
-            let either: Vec<(Occur, Box<dyn Query>)> = [f.name, f.text]
+        // In the name or in the text: a term alone, a phrase's trigrams at
+        // their offsets in one field.
+        let either = |make: &dyn Fn(Field) -> Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+            let any = [f.name, f.text]
                 .into_iter()
-                .map(|field| {
-                    let q =
-                        TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::Basic);
-                    (Occur::Should, Box::new(q) as Box<dyn Query>)
-                })
+                .map(|field| (Occur::Should, make(field)))
                 .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+            (Occur::Must, Box::new(BooleanQuery::new(any)))
+        };
+        let in_phrase: HashSet<&String> = parsed.phrases.iter().flatten().map(|(_, t)| t).collect();
+        for t in terms.iter().filter(|t| !in_phrase.contains(t)) {
+            clauses.push(either(&|field| {
+                let term = Term::from_field_text(field, t);
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+            }));
+        }
+        for phrase in &parsed.phrases {
+            clauses.push(either(&|field| {
+                let terms = phrase
+                    .iter()
+                    .map(|(offset, t)| (*offset as usize, Term::from_field_text(field, t)))
+                    .collect();
+                Box::new(PhraseQuery::new_with_offset(terms))
+            }));
         }
         for (kind, values) in [("type", &q.types), ("area", &q.areas)] {
             if values.is_empty() {
@@ -253,7 +258,7 @@ impl Searcher {
             })
         };
         let mut stats = Vec::with_capacity(terms.len());
-        for t in &terms {
+        for t in terms {
             let name = Term::from_field_text(f.name, t);
             let text = Term::from_field_text(f.text, t);
             stats.push(TermStats {
@@ -308,7 +313,7 @@ struct Ranker<'a> {
 }
 
 /// Ordered so that "greater" is worse: lower score, then later order.
-struct Ranked(f64, u64, DocAddress);
+struct Ranked(u64, u64, DocAddress);
 
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
@@ -323,7 +328,7 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
+        other.0.cmp(&self.0).then(self.1.cmp(&other.1))
     }
 }
 
@@ -417,11 +422,25 @@ impl SegmentCollector for RankSegment {
     fn collect(&mut self, doc: DocId, _: Score) {
         let name_len = self.name_len.first(doc).unwrap_or(0);
         let text_len = self.text_len.first(doc).unwrap_or(0);
-        let mut score = 0.0;
+        let mut score = 0u64;
+        let len = rank::Fields {
+            name: name_len,
+            text: text_len,
+        };
+        let avg = rank::Fields {
+            name: self.avg_name,
+            text: self.avg_text,
+        };
         for (name, idf_name, text, idf_text) in &mut self.cursors {
-            score +=
-                rank::NAME_BOOST * rank::bm25(*idf_name, name.tf(doc), name_len, self.avg_name);
-            score += rank::bm25(*idf_text, text.tf(doc), text_len, self.avg_text);
+            let idf = rank::Fields {
+                name: *idf_name,
+                text: *idf_text,
+            };
+            let tf = rank::Fields {
+                name: name.tf(doc),
+                text: text.tf(doc),
+            };
+            score += u64::from(rank::impact(idf, tf, len, avg));
         }
         let order = self.order.first(doc).unwrap_or(u64::MAX);
         let r = Ranked(score, order, DocAddress::new(self.segment, doc));

@@ -1,21 +1,24 @@
-//! The ranking both indexes use, written out so that the browser computes
-//! bit for bit what `carebook search` computes:
+//! The ranking both indexes use, written out once so that the browser
+//! ranks exactly as `carebook search` does:
 //!
-//! score(d) = Σ over query terms t, in query order, of
-//!            NAME_BOOST · bm25(name, t, d) + bm25(text, t, d)
+//! score(d)     = Σ over distinct query terms t of impact(t, d)
+//! impact(t, d) = round(SCALE · (NAME_BOOST · bm25(name, t, d) + bm25(text, t, d)))
 //!
 //! bm25(f, t, d) = idf_f(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len_f(d)/avglen_f))
 //! idf_f(t)      = ln(1 + (N − df_f(t) + 0.5) / (df_f(t) + 0.5))
 //!
-//! with tantivy's k1 = 1.2 and b = 0.75, exact token counts as lengths, and
-//! f64 throughout. A term missing from a field adds nothing. The natural
-//! logarithm is the one step whose last bit may differ between libraries,
-//! so idf values are computed here and shipped to the browser. Equal
-//! scores keep guidebook order.
+//! with tantivy's k1 = 1.2 and b = 0.75 and exact token counts as lengths.
+//! Impacts are integers computed here, in Rust, for both indexes: the
+//! browser only adds them up, so no floating point step can differ, and
+//! its index can list each term's documents best first and stop reading
+//! once the top results are settled. Equal scores keep guidebook order.
 
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
 pub const NAME_BOOST: f64 = 2.0;
+/// Impact units per BM25 point: fine enough that field lengths still order
+/// results, coarse enough that equal-looking records tie.
+pub const SCALE: f64 = 20.0;
 
 pub fn idf(doc_freq: u64, docs: u64) -> f64 {
     let (n, df) = (docs as f64, doc_freq as f64);
@@ -29,4 +32,19 @@ pub fn bm25(idf: f64, tf: u32, len: u64, avg_len: f64) -> f64 {
     }
     let tf = f64::from(tf);
     idf * (tf * (K1 + 1.0)) / (tf + K1 * (1.0 - B + B * (len as f64) / avg_len))
+}
+
+/// A term's statistics in the name and the text fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<T> {
+    pub name: T,
+    pub text: T,
+}
+
+/// What term `t` adds to the score of a document: its idf, its frequency in
+/// the document and the document's lengths, per field.
+pub fn impact(idf: Fields<f64>, tf: Fields<u32>, len: Fields<u64>, avg: Fields<f64>) -> u32 {
+    let s = NAME_BOOST * bm25(idf.name, tf.name, len.name, avg.name)
+        + bm25(idf.text, tf.text, len.text, avg.text);
+    (s * SCALE).round() as u32
 }

@@ -9,7 +9,9 @@
 (function (global) {
   'use strict';
   var S = (global.carebookSearch = global.carebookSearch || {});
-  var store = { meta: null, shards: {}, docs: {} };
+  // Results per page, and the top that a search settles first.
+  var PAGE = 20;
+  var store = { meta: null, shards: {}, docs: {}, blocks: {} };
   var waiting = {};
 
   function settle(key, value) {
@@ -22,6 +24,7 @@
   S.meta = function (m) { store.meta = m; settle('meta', m); };
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
+  S.block = function (key, s) { store.blocks[key] = s; settle('b' + key, s); };
 
   // Where the index lives: beside this script, in ../search/ of the site.
   S.base = S.base || (function () {
@@ -87,29 +90,54 @@
     return out;
   }
 
-  function analyzeQuery(text) {
+  function isDigits(run) { return run.k === WORD && /^[0-9]+$/.test(run.s); }
+
+  /**
+   * The query's distinct terms in order, and its phrases: the trigrams
+   * ([offset, term]) that cover a word of four or more CJK characters,
+   * which must stand at those offsets. A number in dashed groups is one
+   * term of its digits. As parse_query in src/search/analyzer.rs.
+   */
+  function parseQuery(text) {
     var chars = normalise(text);
     for (var i = 1; i + 1 < chars.length; i++) {
       var p = chars[i - 1], cur = chars[i], n = chars[i + 1];
       var between = function (x) { return x.k === CJK && !x.h; };
       if (cur.h && PARTICLES.indexOf(cur.c) >= 0 && between(p) && between(n)) cur.k = OTHER;
     }
-    var terms = [];
-    var j = 0;
-    while (j < chars.length) {
-      var k = chars[j].k, run = [];
-      while (j < chars.length && chars[j].k === k) run.push(chars[j++].c);
-      if (k === CJK) {
-        if (run.length === 1) terms.push(run[0]);
-        else for (var r = 0; r + 1 < run.length; r++) terms.push(run[r] + run[r + 1]);
-      } else if (k === WORD) {
-        terms.push(run.join(''));
+    var runs = [];
+    chars.forEach(function (ch) {
+      var last = runs[runs.length - 1];
+      if (last && last.k === ch.k) last.s += ch.c;
+      else runs.push({ k: ch.k, s: ch.c });
+    });
+    var terms = [], phrases = [];
+    for (var r = 0; r < runs.length; r++) {
+      var run = runs[r], tokens = [];
+      if (run.k === CJK) {
+        // A character, a bigram, a trigram, or the trigrams that cover a
+        // longer word: every third and the last, at their offsets.
+        var cs = Array.from(run.s), n = cs.length;
+        if (n <= 3) tokens.push([0, run.s]);
+        else {
+          for (var j = 0; j <= n - 3; j += 3) tokens.push([j, cs.slice(j, j + 3).join('')]);
+          if (tokens[tokens.length - 1][0] !== n - 3) tokens.push([n - 3, cs.slice(n - 3).join('')]);
+        }
+      } else if (run.k === WORD) {
+        var digits = run.s;
+        while (isDigits(runs[r]) && r + 2 < runs.length && runs[r + 1].k === DASH &&
+          runs[r + 1].s.length === 1 && isDigits(runs[r + 2])) {
+          r += 2;
+          digits += runs[r].s;
+        }
+        tokens.push([0, digits]);
       }
+      tokens.forEach(function (t) { if (terms.indexOf(t[1]) < 0) terms.push(t[1]); });
+      if (tokens.length > 1) phrases.push(tokens);
     }
-    var seen = {}, unique = [];
-    terms.forEach(function (t) { if (!seen[t]) { seen[t] = true; unique.push(t); } });
-    return unique;
+    return { terms: terms, phrases: phrases };
   }
+  function analyzeQuery(text) { return parseQuery(text).terms; }
 
   /* ---------- index access ---------- */
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -127,14 +155,25 @@
     return out;
   }
 
-  /** Map doc → [tf, length] from a postings string. */
-  function postings(s) {
-    var v = varints(s), m = new Map(), doc = 0;
-    for (var i = 0; i + 2 < v.length; i += 3) {
-      doc += v[i];
-      m.set(doc, [v[i + 1], v[i + 2]]);
+  /** Postings of one part, best first: [{ doc, impact, pos }]. */
+  function postings(s, withPositions) {
+    var v = varints(s), out = [], i = 0, impact = 0, first = true;
+    while (i < v.length) {
+      impact = first ? v[i++] : impact - v[i++];
+      first = false;
+      var count = v[i++], doc = 0;
+      for (var c = 0; c < count; c++) {
+        doc = c === 0 ? v[i++] : doc + v[i++];
+        var pos = null;
+        if (withPositions) {
+          var np = v[i++], at = 0;
+          pos = [];
+          for (var q = 0; q < np; q++) { at = q === 0 ? v[i++] : at + v[i++]; pos.push(at); }
+        }
+        out.push({ doc: doc, impact: impact, pos: pos });
+      }
     }
-    return m;
+    return out;
   }
   function docList(s) {
     var v = varints(s), out = [], doc = 0;
@@ -155,20 +194,166 @@
     return shard(i).then(function (o) { return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : null; });
   }
 
-  /* ---------- ranking, as src/search/rank.rs ---------- */
-  function bm25(m, idf, tf, len, avg) {
-    if (!tf) return 0;
-    return idf * (tf * (m.k1 + 1)) / (tf + m.k1 * (1 - m.b + m.b * len / avg));
+  /* ---------- top results, as src/search/rank.rs ranks them ---------- */
+  // Reading stops once the top results are settled; but when what is left
+  // unread is this small, it is read too, for an exact count.
+  var CHEAP_REST = 1000;
+
+  function byRank(x, y) { return y.score - x.score || x.doc - y.doc; }
+
+  /** Do a document's phrase trigrams stand at their offsets? */
+  function phrasesHold(c, phrases, termIndex) {
+    return phrases.every(function (ph) {
+      return c.pos[termIndex[ph[0][1]]].some(function (p0) {
+        for (var i = 1; i < ph.length; i++) {
+          if (c.pos[termIndex[ph[i][1]]].indexOf(p0 + ph[i][0]) < 0) return false;
+        }
+        return true;
+      });
+    });
   }
 
   /**
-   * Finds records: every query term in the name or the text, any of the
-   * chosen types, any of the chosen areas, every chosen capability.
-   * Resolves to { terms, total, hits: [{ doc, score }] } in rank order.
+   * One query's reading state. Each term's postings come best first, so
+   * what is unread bounds every document not yet seen complete; reading
+   * goes on only while such a document could still enter the top k.
    */
-  function search(query, filters) {
+  function Reader(q, entries, allowed) {
+    var self = this;
+    this.q = q;
+    this.termIndex = {};
+    q.terms.forEach(function (t, i) { self.termIndex[t] = i; });
+    this.lists = entries.map(function (e) {
+      return { id: e[0], pos: !!e[1], df: e[2], head: e[3], rest: e[4], parts: 0, read: 0, frontier: Infinity, next: 0 };
+    });
+    this.allowed = allowed;
+    this.cands = new Map();
+    this.matches = [];
+    this.sorted = true;
+    this.exhausted = false;
+  }
+  Reader.prototype.take = function (li, list) {
+    var L = this.lists[li], n = this.lists.length, self = this;
+    list.forEach(function (p) {
+      if (!self.allowed(p.doc)) return;
+      var c = self.cands.get(p.doc);
+      if (!c) {
+        // Once a list is read to its end, a document it lacks cannot match.
+        if (self.exhausted) return;
+        c = { imp: new Array(n), pos: new Array(n), known: 0 };
+        self.cands.set(p.doc, c);
+      }
+      c.imp[li] = p.impact;
+      c.pos[li] = p.pos;
+      if (++c.known === n) {
+        self.cands.delete(p.doc);
+        if (phrasesHold(c, self.q.phrases, self.termIndex)) {
+          var score = 0;
+          for (var i = 0; i < n; i++) score += c.imp[i];
+          self.matches.push({ doc: p.doc, score: score });
+          self.sorted = false;
+        }
+      }
+    });
+    L.read += list.length;
+    L.parts++;
+    var r = (L.parts - 1) * 3;
+    if (r < L.rest.length) {
+      L.frontier = L.rest[r];
+      L.next = L.rest[r + 1];
+    } else {
+      L.frontier = -1;
+      this.exhausted = true;
+      this.cands.forEach(function (c, doc) { if (c.imp[li] === undefined) self.cands.delete(doc); });
+    }
+  };
+  /** The lists to read further for the top k; none when they are settled. */
+  Reader.prototype.needed = function (k) {
+    if (!this.sorted) { this.matches.sort(byRank); this.sorted = true; }
+    var lists = this.lists, need = {}, all = false;
+    var kth = this.matches.length >= k ? this.matches[k - 1] : null;
+    function contends(score, doc) {
+      return !kth || score > kth.score || (score === kth.score && doc < kth.doc);
+    }
+    if (!this.exhausted) {
+      var ub = 0, next = 0;
+      lists.forEach(function (L) { ub += L.frontier; next = Math.max(next, L.next); });
+      if (contends(ub, next)) {
+        if (lists.some(function (L) { return L.parts === 0; })) all = true;
+        else {
+          // Unseen documents could still enter: read on where the bound
+          // drops most per posting read.
+          var best = -1, gain = -1;
+          lists.forEach(function (L, i) {
+            if (L.frontier < 0) return;
+            var r = L.parts * 3, after = r < L.rest.length ? L.rest[r] : 0;
+            var g = (L.frontier - after) / L.rest[r - 1];
+            if (g > gain) { gain = g; best = i; }
+          });
+          need[best] = true;
+        }
+      }
+    }
+    if (!all) {
+      this.cands.forEach(function (c, doc) {
+        var ub = 0, missing = [];
+        for (var i = 0; i < lists.length; i++) {
+          if (c.imp[i] !== undefined) ub += c.imp[i];
+          else {
+            ub += doc >= lists[i].next ? lists[i].frontier : lists[i].frontier - 1;
+            missing.push(i);
+          }
+        }
+        if (contends(ub, doc)) missing.forEach(function (i) { need[i] = true; });
+      });
+    }
+    var out = [];
+    lists.forEach(function (L, i) { if (L.frontier >= 0 && (all || need[i])) out.push(i); });
+    if (!out.length && !this.final()) {
+      // Settled; finish anyway when little is left, for an exact count.
+      var left = 0;
+      lists.forEach(function (L) { if (L.frontier >= 0) left += L.df - L.read; });
+      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push(i); });
+    }
+    return out;
+  };
+  /** Every match is known (and so their number). */
+  Reader.prototype.final = function () { return this.exhausted && this.cands.size === 0; };
+  Reader.prototype.part = function (li) {
+    var L = this.lists[li];
+    if (L.parts === 0) return Promise.resolve(postings(L.head, L.pos));
+    var key = L.id + '-' + L.parts;
+    return part('b' + key, 'b/' + key + '.js', function () { return store.blocks[key]; })
+      .then(function (s) { return postings(s, L.pos); });
+  };
+  /** Reads until the top k are settled; resolves to this reader. */
+  Reader.prototype.top = function (k) {
+    var self = this;
+    function step() {
+      var lists = self.needed(k);
+      if (!lists.length) return self;
+      return Promise.all(lists.map(function (li) { return self.part(li); })).then(function (parts) {
+        parts.forEach(function (list, j) { self.take(lists[j], list); });
+        return step();
+      });
+    }
+    return Promise.resolve().then(step);
+  };
+
+  /**
+   * Finds records: every query term in the name or the text (a phrase's
+   * bigrams adjacent), any of the chosen types, any of the chosen areas,
+   * every chosen capability. Resolves to { terms, hits, total, more }:
+   * at least the top `k` hits ({ doc, score }) in rank order, `total` the
+   * number of matches or null when only the top was read, and more(k2) to
+   * read on for the top k2.
+   */
+  function search(query, filters, k) {
     filters = filters || {};
-    var terms = analyzeQuery(query || '');
+    k = k || PAGE;
+    var q = parseQuery(query || '');
+    var terms = q.terms;
+    function none() { return { terms: terms, total: 0, hits: [], more: function () { return Promise.resolve(none()); } }; }
     return meta().then(function (m) {
       var facetGroups = [];
       ['type', 'area'].forEach(function (f) {
@@ -176,40 +361,46 @@
         if (vals.length) facetGroups.push(vals.map(function (v) { return '\u0001' + f + '/' + v; }));
       });
       (filters.cap || []).forEach(function (c) { facetGroups.push(['\u0001cap/' + c]); });
-      if (!terms.length && !facetGroups.length) return { terms: terms, total: 0, hits: [] };
+      if (!terms.length && !facetGroups.length) return none();
       var termLookups = terms.map(function (t) { return lookup(m, t); });
-      var facetLookups = facetGroups.map(function (g) { return Promise.all(g.map(function (k) { return lookup(m, k); })); });
+      var facetLookups = facetGroups.map(function (g) { return Promise.all(g.map(function (key) { return lookup(m, key); })); });
       return Promise.all([Promise.all(termLookups), Promise.all(facetLookups)]).then(function (found) {
-        var entries = found[0], groups = found[1];
-        if (entries.some(function (e) { return !e; })) return { terms: terms, total: 0, hits: [] };
-        var decoded = entries.map(function (e) { return { idfName: e[0], idfText: e[1], name: postings(e[2]), text: postings(e[3]) }; });
-        var sets = decoded.map(function (d) {
-          var s = new Set(d.name.keys());
-          d.text.forEach(function (_, doc) { s.add(doc); });
-          return s;
-        });
-        groups.forEach(function (g) {
+        var entries = found[0];
+        if (entries.some(function (e) { return !e; })) return none();
+        var sets = found[1].map(function (g) {
           var s = new Set();
           g.forEach(function (e) { if (e) docList(e).forEach(function (doc) { s.add(doc); }); });
-          sets.push(s);
+          return s;
         });
-        sets.sort(function (x, y) { return x.size - y.size; });
-        var candidates = [];
-        sets[0].forEach(function (doc) {
-          for (var i = 1; i < sets.length; i++) if (!sets[i].has(doc)) return;
-          candidates.push(doc);
-        });
-        var hits = candidates.map(function (doc) {
-          var score = 0;
-          decoded.forEach(function (d) {
-            var n = d.name.get(doc), t = d.text.get(doc);
-            score += m.boost * bm25(m, d.idfName, n ? n[0] : 0, n ? n[1] : 0, m.avg[0]);
-            score += bm25(m, d.idfText, t ? t[0] : 0, t ? t[1] : 0, m.avg[1]);
+        if (!terms.length) {
+          // Filters only: every record in them, in guidebook order.
+          sets.sort(function (x, y) { return x.size - y.size; });
+          var hits = [];
+          sets[0].forEach(function (doc) {
+            for (var i = 1; i < sets.length; i++) if (!sets[i].has(doc)) return;
+            hits.push({ doc: doc, score: 0 });
           });
-          return { doc: doc, score: score };
+          hits.sort(byRank);
+          var all = { terms: terms, total: hits.length, hits: hits, more: function () { return Promise.resolve(all); } };
+          return all;
+        }
+        var reader = new Reader(q, entries, function (doc) {
+          for (var i = 0; i < sets.length; i++) if (!sets[i].has(doc)) return false;
+          return true;
         });
-        hits.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
-        return { terms: terms, total: hits.length, hits: hits };
+        function result(kk) {
+          return reader.top(kk).then(function (r) {
+            var fin = r.final();
+            return {
+              terms: terms,
+              total: fin ? r.matches.length : null,
+              found: r.matches.length,
+              hits: fin ? r.matches : r.matches.slice(0, kk),
+              more: result,
+            };
+          });
+        }
+        return result(k);
       });
     });
   }
@@ -220,18 +411,26 @@
       var need = {};
       docs.forEach(function (d) { need[Math.floor(d / m.chunk)] = true; });
       return Promise.all(Object.keys(need).map(function (c) { return chunk(+c); })).then(function () {
-        return docs.map(function (d) { return store.docs[Math.floor(d / m.chunk)][d % m.chunk]; });
+        return docs.map(function (d) {
+          var r = store.docs[Math.floor(d / m.chunk)][d % m.chunk];
+          return {
+            kind: r[0], id: r[1], name: r[2],
+            type: r[3] == null ? '' : m.types[r[3]].name,
+            area: r[4] == null ? '' : m.areas[r[4]].name,
+            phone: r[5], address: r[6], url: r[7], caps: r[8],
+          };
+        });
       });
     });
   }
 
+  S.parseQuery = parseQuery;
   S.analyzeQuery = analyzeQuery;
   S.search = search;
   S.display = display;
   S.loadMeta = meta;
 
   /* ---------- the search page ---------- */
-  var PAGE = 20;
 
   function mark(parent, text, words) {
     // Highlights query words as <mark>, building text nodes only.
@@ -328,29 +527,40 @@
         more.hidden = true;
         return Promise.resolve();
       }
-      return search(q, f).then(function (res) {
+      return search(q, f, PAGE).then(function (res) {
         if (mine !== seq) return;
         current = res;
         var words = q.normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean);
-        current.words = words;
         list.textContent = '';
         shown = 0;
-        status.textContent = res.total ? res.total + '件見つかりました。' : '見つかりませんでした。ことばを減らすか、絞り込みを外してください。';
+        status.textContent = statusText(res);
         return render(words, res.hits, 0).then(function () {
           if (mine !== seq) return;
-          shown = Math.min(PAGE, res.total);
-          more.hidden = shown >= res.total;
+          shown = Math.min(PAGE, res.hits.length);
+          more.hidden = !moreLeft(res);
           global.document.body.setAttribute('data-search-done', String(seq));
         });
       }).catch(function (e) {
         status.textContent = '検索できませんでした（' + e.message + '）。';
       });
     }
+    function statusText(res) {
+      if (res.total === 0) return '見つかりませんでした。ことばを減らすか、絞り込みを外してください。';
+      // Only the top was read: the count so far is a lower bound.
+      return res.total == null ? res.found + '件以上見つかりました。' : res.total + '件見つかりました。';
+    }
+    function moreLeft(res) { return shown < res.hits.length || res.total == null; }
     more.addEventListener('click', function () {
       if (!current) return;
-      render(current.words, current.hits, shown).then(function () {
-        shown = Math.min(shown + PAGE, current.total);
-        more.hidden = shown >= current.total;
+      var mine = seq, words = input.value.trim().normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean);
+      current.more(shown + PAGE).then(function (res) {
+        if (mine !== seq) return;
+        current = res;
+        status.textContent = statusText(res);
+        return render(words, res.hits, shown).then(function () {
+          shown = Math.min(shown + PAGE, res.hits.length);
+          more.hidden = !moreLeft(res);
+        });
       });
     });
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
