@@ -1,10 +1,14 @@
 //! The browser's search code (the site's own `static/search.js`, run by
 //! Node over the built `search/` files) and `carebook search --json` return
-//! the same records in the same order for the top ten, over many queries.
-//! Needs `node` (installed by .ci/run); fails if it is missing.
+//! the same records in the same order, over many queries: the top ten on
+//! the sample guidebook, and the top 10 and 45 on a synthetic guidebook of
+//! 3,000 facilities whose postings span many blocks, so that reading stops
+//! early and reads on. Needs `node` (installed by .ci/run) and the `synth`
+//! example (built by `cargo test`); fails if either is missing.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -61,22 +65,44 @@ const QUERIES: &[Case] = &[
     ("存在しないことば", &[], &[], &[]),
 ];
 
-#[test]
-fn browser_and_cli_rank_the_same() {
-    let tmp = TempDir::new("parity");
-    let out = tmp.path().join("site");
-    build(&repo(), &out);
-    let index = index_of(&out);
+/// Synthetic queries: common words (long lists), phrases, two words,
+/// filters that keep a small share of the records.
+const SYNTH_QUERIES: &[Case] = &[
+    ("訪問看護", &[], &[], &[]),
+    ("訪問看護 看取り", &[], &[], &[]),
+    ("看取り", &["clinic"], &["nakamichi"], &[]),
+    ("薬局 無菌調剤", &[], &[], &[]),
+    ("クリニック", &[], &[], &[]),
+    ("地域包括支援センター", &[], &[], &[]),
+    ("24時間対応", &["nursing"], &["fukaekita"], &[]),
+    ("訪問診療", &[], &["tamatsu"], &[]),
+    ("歯科 口腔ケア", &[], &[], &[]),
+    ("内科", &[], &[], &["end_of_life"]),
+    ("ほうもんかんご", &[], &[], &[]),
+    ("大阪市東成区", &[], &[], &[]),
+    ("木曜午後", &[], &[], &[]),
+    ("06", &[], &[], &[]),
+    (
+        "認知症",
+        &["hospital", "clinic"],
+        &["kamiji", "oimazato"],
+        &[],
+    ),
+];
 
-    let list: Vec<Value> = QUERIES
+/// Runs the browser search over `cases` (each for its top `k`) and the CLI,
+/// and compares. Returns how many found something.
+fn compare(site: &Path, cases: &[Case], k: usize) -> usize {
+    let index = index_of(site);
+    let list: Vec<Value> = cases
         .iter()
-        .map(|(q, t, a, c)| json!({"q": q, "filters": {"type": t, "area": a, "cap": c}}))
+        .map(|(q, t, a, c)| json!({"q": q, "k": k, "filters": {"type": t, "area": a, "cap": c}}))
         .collect();
-    let qfile = tmp.path().join("queries.json");
+    let qfile = site.with_extension("queries.json");
     std::fs::write(&qfile, serde_json::to_vec(&list).unwrap()).unwrap();
     let node = Command::new("node")
         .arg(repo().join("tests/js/run_search.js"))
-        .arg(&out)
+        .arg(site)
         .arg(&qfile)
         .output()
         .expect("node not found: install Node.js (apt-get install nodejs), as .ci/run does");
@@ -85,27 +111,28 @@ fn browser_and_cli_rank_the_same() {
         "{}",
         String::from_utf8_lossy(&node.stderr)
     );
-    let browser: Vec<Vec<String>> = serde_json::from_slice(&node.stdout).unwrap();
-    assert_eq!(browser.len(), QUERIES.len());
+    let browser: Vec<Value> = serde_json::from_slice(&node.stdout).unwrap();
+    assert_eq!(browser.len(), cases.len());
 
     let mut nonempty = 0;
-    for ((q, t, a, c), from_browser) in QUERIES.iter().zip(&browser) {
+    for ((q, t, a, c), from_browser) in cases.iter().zip(&browser) {
         let mut args: Vec<String> = vec![
             "search".into(),
             "--json".into(),
             "--limit".into(),
-            "10".into(),
+            "1000000".into(),
             "--index".into(),
             index.display().to_string(),
         ];
-        if !q.is_empty() {
-            args.push((*q).into());
-        }
         for (flag, vals) in [("--type", t), ("--area", a), ("--cap", c)] {
             for v in vals.iter() {
                 args.push(flag.into());
                 args.push((*v).into());
             }
+        }
+        if !q.is_empty() {
+            args.push("--".into());
+            args.push((*q).into());
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = carebook(&args);
@@ -113,6 +140,7 @@ fn browser_and_cli_rank_the_same() {
         let hits: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
         let from_cli: Vec<String> = hits
             .iter()
+            .take(k)
             .map(|h| {
                 format!(
                     "{}:{}",
@@ -121,13 +149,59 @@ fn browser_and_cli_rank_the_same() {
                 )
             })
             .collect();
-        assert_eq!(
-            &from_cli, from_browser,
-            "query {q:?} type {t:?} area {a:?} cap {c:?}"
-        );
+        let what = format!("query {q:?} type {t:?} area {a:?} cap {c:?}, top {k}");
+        let top: Vec<String> = serde_json::from_value(from_browser["top"].clone()).unwrap();
+        assert_eq!(from_cli, top, "{what}");
+        // A count the browser gives is exact.
+        if let Some(total) = from_browser["total"].as_u64() {
+            assert_eq!(total as usize, hits.len(), "{what}: total");
+        }
         if !from_cli.is_empty() {
             nonempty += 1;
         }
     }
+    nonempty
+}
+
+#[test]
+fn browser_and_cli_rank_the_same() {
+    let tmp = TempDir::new("parity");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let nonempty = compare(&out, QUERIES, 10);
     assert!(nonempty >= 30, "only {nonempty} queries found anything");
+}
+
+/// The `synth` example beside this test's binary (target/PROFILE/examples).
+fn synth() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile = exe.parent().and_then(Path::parent).unwrap();
+    let synth = profile.join("examples").join("synth");
+    assert!(
+        synth.exists(),
+        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --example synth`",
+        synth.display()
+    );
+    synth
+}
+
+#[test]
+fn browser_and_cli_rank_the_same_when_reading_stops_early() {
+    let tmp = TempDir::new("parity-synth");
+    let root = tmp.path().join("guidebook");
+    let o = Command::new(synth())
+        .arg("3000")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    // Long lists are split into blocks: this guidebook has them.
+    let blocks = std::fs::read_dir(out.join("search/b")).unwrap().count();
+    assert!(blocks > 100, "only {blocks} postings blocks");
+    for k in [10, 45] {
+        let nonempty = compare(&out, SYNTH_QUERIES, k);
+        assert_eq!(nonempty, SYNTH_QUERIES.len(), "top {k}");
+    }
 }

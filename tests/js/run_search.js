@@ -1,6 +1,7 @@
 // Runs the site's own search.js under Node over a list of queries and prints
-// the top ten records of each as "kind:id", for comparison with
-// `carebook search --json`. Usage: node run_search.js SITE_DIR QUERIES.json
+// for each its top k (default 10) records as "kind:id" and its total (null
+// when only the top was read), for comparison with `carebook search --json`.
+// Usage: node run_search.js SITE_DIR QUERIES.json
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -21,10 +22,14 @@ const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
 (async () => {
   const out = [];
   for (const q of queries) {
-    const res = await S.search(q.q, q.filters);
-    const top = res.hits.slice(0, 10);
+    // The top k: the first search settles at least k, as the page's first
+    // page does; more(k) reads on, as its "show more" button does.
+    const k = q.k || 10;
+    let res = await S.search(q.q, q.filters, Math.min(k, 20));
+    if (res.hits.length < k && res.total == null) res = await res.more(k);
+    const top = res.hits.slice(0, k);
     const shown = await S.display(top.map((h) => h.doc));
-    out.push(shown.map((d) => `${d.kind}:${d.id}`));
+    out.push({ top: shown.map((d) => `${d.kind}:${d.id}`), total: res.total });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => {
