@@ -56,6 +56,8 @@ export function waitDone(page, timeout = TIMEOUT) {
 export async function resultCount(page, engine) {
   const text = await page.textContent(engine === 'carebook' ? '#search-status' : '#status');
   const m = /([0-9]+)件/.exec(text || '');
+  // "N件以上": carebook read only the top, N is a lower bound.
+  if (m && /以上/.test(text)) return `≥${m[1]}`;
   return m ? Number(m[1]) : 0;
 }
 

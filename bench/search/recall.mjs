@@ -161,7 +161,8 @@ async function carebookResults(browser, srv) {
   for (const q of QUERIES) {
     out[q] = (await page.evaluate(async (q) => {
       const S = window.carebookSearch;
-      const res = await S.search(q, {});
+      // every hit, not only the top that a page shows first
+      const res = await S.search(q, {}, 1e9);
       const shown = await S.display(res.hits.map((h) => h.doc));
       return shown.map((d) => d.url);
     }, q)).map(norm);
