@@ -23,12 +23,24 @@ pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging,
     };
     let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let docs = doc::documents(book);
-    let analyzed = doc::analyze_all(&docs);
-    if let Err(e) = engine::write(&docs, &analyzed, staging.path()) {
+    let mut browser = super::search_static::Builder::default();
+    let written = (|| {
+        let mut tantivy = engine::Writer::create(staging.path())?;
+        // Analysed in parallel a batch at a time: tokens are many times the
+        // size of the text, and both indexes keep only what they need.
+        for batch in docs.chunks(2048) {
+            for (d, a) in batch.iter().zip(doc::analyze_all(batch)) {
+                tantivy.add(d, &a)?;
+                browser.add(&a);
+            }
+        }
+        tantivy.finish(staging.path())
+    })();
+    if let Err(e) = written {
         staging.abort();
         return Err(fail(e.to_string()));
     }
-    if let Err(d) = super::search_static::write(book, &docs, &analyzed, site) {
+    if let Err(d) = browser.write(book, &docs, site) {
         staging.abort();
         return Err(d);
     }

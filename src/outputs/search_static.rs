@@ -102,13 +102,25 @@ struct TermList {
     positions: Vec<u32>,
 }
 
-/// Every term's postings, in document order, with positions in one space.
-fn invert(analyzed: &[Analyzed]) -> HashMap<&str, TermList> {
-    let mut terms: HashMap<&str, TermList> = HashMap::new();
-    let mut tokens: Vec<(&str, u32, bool)> = Vec::new();
-    for (doc, a) in analyzed.iter().enumerate() {
+/// Inverts documents one at a time, in guidebook order, so that analysed
+/// documents need not all be held at once.
+#[derive(Default)]
+pub struct Builder {
+    terms: HashMap<String, TermList>,
+    lens: Vec<Fields<u64>>,
+}
+
+impl Builder {
+    pub fn add(&mut self, a: &Analyzed) {
+        let doc = self.lens.len() as u32;
+        self.lens.push(Fields {
+            name: a.name.len() as u64,
+            text: a.text.len() as u64,
+        });
+        // (term, position in one space: the name's, then the text's after a
+        // gap, in the name)
         let offset = a.name.last().map_or(0, |t| t.position + 2);
-        tokens.clear();
+        let mut tokens: Vec<(&str, u32, bool)> = Vec::with_capacity(a.name.len() + a.text.len());
         tokens.extend(a.name.iter().map(|t| (t.term.as_str(), t.position, true)));
         tokens.extend(
             a.text
@@ -117,26 +129,29 @@ fn invert(analyzed: &[Analyzed]) -> HashMap<&str, TermList> {
         );
         tokens.sort_unstable();
         for same in tokens.chunk_by(|x, y| x.0 == y.0) {
-            let list = terms.entry(same[0].0).or_default();
+            let term = same[0].0;
+            if !self.terms.contains_key(term) {
+                self.terms.insert(term.to_string(), TermList::default());
+            }
+            let list = self.terms.get_mut(term).expect("inserted above");
             let start = list.positions.len() as u32;
-            let mut tf = Fields { name: 0, text: 0 };
-            for &(_, p, in_name) in same {
-                if in_name {
-                    tf.name += 1;
-                } else {
-                    tf.text += 1;
-                }
-                list.positions.push(p);
+            let name = same.iter().filter(|x| x.2).count() as u32;
+            let tf = Fields {
+                name,
+                text: same.len() as u32 - name,
+            };
+            // Only phrases need positions, and phrases are of trigrams.
+            if is_trigram(term) {
+                list.positions.extend(same.iter().map(|x| x.1));
             }
             list.postings.push(Posting {
-                doc: doc as u32,
+                doc,
                 tf,
                 pos: (start, list.positions.len() as u32),
                 impact: 0,
             });
         }
     }
-    terms
 }
 
 /// Encodes postings (already best first) as impact groups.
@@ -197,21 +212,30 @@ fn js(v: &serde_json::Value) -> String {
     v.to_string().replace("</", "<\\/")
 }
 
-pub fn write(
+impl Builder {
+    /// Writes the index of the documents added, which are `docs`.
+    pub fn write(
+        self,
+        book: &Guidebook,
+        docs: &[SearchDoc],
+        out: &Staging,
+    ) -> Result<(), Diagnostic> {
+        write(self, book, docs, out)
+    }
+}
+
+fn write(
+    builder: Builder,
     book: &Guidebook,
     docs: &[SearchDoc],
-    analyzed: &[Analyzed],
     out: &Staging,
 ) -> Result<(), Diagnostic> {
     let n = docs.len() as u64;
-    let len = |a: &Analyzed| Fields {
-        name: a.name.len() as u64,
-        text: a.text.len() as u64,
-    };
+    let lens = builder.lens;
     let (mut total_name, mut total_text) = (0u64, 0u64);
-    for a in analyzed {
-        total_name += a.name.len() as u64;
-        total_text += a.text.len() as u64;
+    for l in &lens {
+        total_name += l.name;
+        total_text += l.text;
     }
     let avg = if n == 0 {
         Fields {
@@ -225,8 +249,8 @@ pub fn write(
         }
     };
 
-    let mut terms: Vec<(&str, TermList)> = invert(analyzed).into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut terms: Vec<(String, TermList)> = builder.terms.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let io = |path: &str, e: std::io::Error| {
         Diagnostic::error(
             path,
@@ -247,7 +271,7 @@ pub fn write(
             text: rank::idf(df(|tf| tf.text), n),
         };
         for p in &mut list.postings {
-            p.impact = rank::impact(idf, p.tf, len(&analyzed[p.doc as usize]), avg);
+            p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
         }
         list.postings
             .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
@@ -278,7 +302,7 @@ pub fn write(
             head,
             rest
         ]);
-        entries.push((term.to_string(), v.to_string()));
+        entries.push((term.clone(), v.to_string()));
     }
 
     let [types, areas, caps] = crate::search::doc::facet_labels(book);

@@ -87,14 +87,30 @@ fn pre_tokenized(tokens: &[Token]) -> PreTokenizedString {
     }
 }
 
-/// Writes the index of `docs` into the empty directory `dir`.
-pub fn write(docs: &[SearchDoc], analyzed: &[Analyzed], dir: &Path) -> tantivy::Result<()> {
-    let (schema, f) = schema();
-    let index = Index::create_in_dir(dir, schema)?;
-    // Segments may come out in any order: ties are broken by the `order`
-    // field, not by document address.
-    let mut writer = index.writer_with_num_threads(2, 256 << 20)?;
-    for (d, a) in docs.iter().zip(analyzed) {
+/// Writes an index into an empty directory, a document at a time, so that
+/// analysed documents need not all be held at once.
+pub struct Writer {
+    writer: tantivy::IndexWriter,
+    fields: Fields,
+    documents: usize,
+}
+
+impl Writer {
+    pub fn create(dir: &Path) -> tantivy::Result<Writer> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        // Segments may come out in any order: ties are broken by the
+        // `order` field, not by document address.
+        let writer = index.writer_with_num_threads(2, 256 << 20)?;
+        Ok(Writer {
+            writer,
+            fields,
+            documents: 0,
+        })
+    }
+
+    pub fn add(&mut self, d: &SearchDoc, a: &Analyzed) -> tantivy::Result<()> {
+        let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_pre_tokenized_text(f.name, pre_tokenized(&a.name));
         doc.add_pre_tokenized_text(f.text, pre_tokenized(&a.text));
@@ -112,20 +128,26 @@ pub fn write(docs: &[SearchDoc], analyzed: &[Analyzed], dir: &Path) -> tantivy::
             f.display,
             serde_json::to_string(&d.display).unwrap_or_default(),
         );
-        writer.add_document(doc)?;
+        self.writer.add_document(doc)?;
+        self.documents += 1;
+        Ok(())
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let manifest = Manifest {
-        format: FORMAT,
-        carebook: env!("CARGO_PKG_VERSION").into(),
-        documents: docs.len(),
-    };
-    std::fs::write(
-        dir.join(MANIFEST),
-        serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
-    )?;
-    Ok(())
+
+    /// Commits, and marks the index with this version's format.
+    pub fn finish(mut self, dir: &Path) -> tantivy::Result<()> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        let manifest = Manifest {
+            format: FORMAT,
+            carebook: env!("CARGO_PKG_VERSION").into(),
+            documents: self.documents,
+        };
+        std::fs::write(
+            dir.join(MANIFEST),
+            serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+        )?;
+        Ok(())
+    }
 }
 
 /// An opened index, ready for queries.
