@@ -330,6 +330,9 @@
   Reader.prototype.top = function (k) {
     var self = this;
     function step() {
+      // A newer search started (the next key was typed): stop loading for
+      // this one, whose results nobody will show.
+      if (self.generation !== generation) return self;
       var lists = self.needed(k);
       if (!lists.length) return self;
       return Promise.all(lists.map(function (li) { return self.part(li); })).then(function (parts) {
@@ -342,13 +345,16 @@
 
   /**
    * Finds records: every query term in the name or the text (a phrase's
-   * bigrams adjacent), any of the chosen types, any of the chosen areas,
-   * every chosen capability. Resolves to { terms, hits, total, more }:
-   * at least the top `k` hits ({ doc, score }) in rank order, `total` the
-   * number of matches or null when only the top was read, and more(k2) to
-   * read on for the top k2.
+   * trigrams at their offsets), any of the chosen types, any of the chosen
+   * areas, every chosen capability. Resolves to { terms, hits, total,
+   * found, more }: at least the top `k` hits ({ doc, score }) in rank
+   * order, `total` the number of matches or null when only the top was
+   * read (then `found` is a lower bound), and more(k2) to read on for the
+   * top k2. Starting a search stops the reading of earlier ones.
    */
+  var generation = 0;
   function search(query, filters, k) {
+    var mine = ++generation;
     filters = filters || {};
     k = k || PAGE;
     var q = parseQuery(query || '');
@@ -388,6 +394,7 @@
           for (var i = 0; i < sets.length; i++) if (!sets[i].has(doc)) return false;
           return true;
         });
+        reader.generation = mine;
         function result(kk) {
           return reader.top(kk).then(function (r) {
             var fin = r.final();
