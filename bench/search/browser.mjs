@@ -131,7 +131,7 @@ async function keysRun(browser, engine, srv, x) {
 const out = { size: Number(a.size), delay: DELAY, loadavg: {}, bytes: {}, keys: {} };
 const browser = await launch();
 out.chromium = browser.version();
-for (const engine of ['carebook', 'pagefind']) {
+for (const engine of ['carebook', 'pagefind'].filter((e) => roots[e])) {
   const srv = await serve(roots[engine]);
   // one throwaway page load so that the first measured query is not also
   // the browser's first navigation
