@@ -24,18 +24,7 @@ pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging,
     let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let docs = doc::documents(book);
     let mut browser = super::search_static::Builder::default();
-    let written = (|| {
-        let mut tantivy = engine::Writer::create(staging.path())?;
-        // Analysed in parallel a batch at a time: tokens are many times the
-        // size of the text, and both indexes keep only what they need.
-        for batch in docs.chunks(2048) {
-            for (d, a) in batch.iter().zip(doc::analyze_all(batch)) {
-                tantivy.add(d, &a)?;
-                browser.add(&a);
-            }
-        }
-        tantivy.finish(staging.path())
-    })();
+    let written = feed(&docs, staging.path(), &mut browser);
     if let Err(e) = written {
         staging.abort();
         return Err(fail(e.to_string()));
@@ -45,4 +34,22 @@ pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging,
         return Err(d);
     }
     Ok(staging)
+}
+
+/// Analyses the documents in parallel a batch at a time (tokens are many
+/// times the size of the text) and feeds each to both indexes, which keep
+/// only what they need; writes the tantivy index into `dir`.
+fn feed(
+    docs: &[doc::SearchDoc],
+    dir: &Path,
+    browser: &mut super::search_static::Builder,
+) -> tantivy::Result<()> {
+    let mut tantivy = engine::Writer::create(dir)?;
+    for batch in docs.chunks(2048) {
+        for (d, a) in batch.iter().zip(doc::analyze_all(batch)) {
+            tantivy.add(d, &a)?;
+            browser.add(&a);
+        }
+    }
+    tantivy.finish(dir)
 }

@@ -220,178 +220,169 @@ impl Builder {
         docs: &[SearchDoc],
         out: &Staging,
     ) -> Result<(), Diagnostic> {
-        write(self, book, docs, out)
-    }
-}
-
-fn write(
-    builder: Builder,
-    book: &Guidebook,
-    docs: &[SearchDoc],
-    out: &Staging,
-) -> Result<(), Diagnostic> {
-    let n = docs.len() as u64;
-    let lens = builder.lens;
-    let (mut total_name, mut total_text) = (0u64, 0u64);
-    for l in &lens {
-        total_name += l.name;
-        total_text += l.text;
-    }
-    let avg = if n == 0 {
-        Fields {
-            name: 1.0,
-            text: 1.0,
+        let n = docs.len() as u64;
+        let lens = self.lens;
+        let (mut total_name, mut total_text) = (0u64, 0u64);
+        for l in &lens {
+            total_name += l.name;
+            total_text += l.text;
         }
-    } else {
-        Fields {
-            name: total_name as f64 / n as f64,
-            text: total_text as f64 / n as f64,
-        }
-    };
-
-    let mut terms: Vec<(String, TermList)> = builder.terms.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let io = |path: &str, e: std::io::Error| {
-        Diagnostic::error(
-            path,
-            Pos::File,
-            format!("cannot write the browser search index: {e}"),
-        )
-    };
-
-    // Entries as JSON text; blocks straight to their files.
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
-    let mut buf = String::new();
-    for (id, (term, list)) in terms.iter_mut().enumerate() {
-        let df = |f: fn(&Fields<u32>) -> u32| {
-            list.postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
-        };
-        let idf = Fields {
-            name: rank::idf(df(|tf| tf.name), n),
-            text: rank::idf(df(|tf| tf.text), n),
-        };
-        for p in &mut list.postings {
-            p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
-        }
-        list.postings
-            .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
-        let positions = is_trigram(term).then_some(list.positions.as_slice());
-        let parts = blocks(list.postings.len());
-        let mut head = String::new();
-        let mut rest: Vec<u32> = Vec::new();
-        for (i, range) in parts.iter().enumerate() {
-            let slice = &list.postings[range.clone()];
-            if i == 0 {
-                encode(&mut head, slice, positions);
-                continue;
+        let avg = if n == 0 {
+            Fields {
+                name: 1.0,
+                text: 1.0,
             }
-            rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
-            buf.clear();
-            encode(&mut buf, slice, positions);
-            let path = format!("search/b/{id}-{i}.js");
+        } else {
+            Fields {
+                name: total_name as f64 / n as f64,
+                text: total_text as f64 / n as f64,
+            }
+        };
+
+        let mut terms: Vec<(String, TermList)> = self.terms.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let io = |path: &str, e: std::io::Error| {
+            Diagnostic::error(
+                path,
+                Pos::File,
+                format!("cannot write the browser search index: {e}"),
+            )
+        };
+
+        // Entries as JSON text; blocks straight to their files.
+        let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
+        let mut buf = String::new();
+        for (id, (term, list)) in terms.iter_mut().enumerate() {
+            let df = |f: fn(&Fields<u32>) -> u32| {
+                list.postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
+            };
+            let idf = Fields {
+                name: rank::idf(df(|tf| tf.name), n),
+                text: rank::idf(df(|tf| tf.text), n),
+            };
+            for p in &mut list.postings {
+                p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
+            }
+            list.postings
+                .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+            let positions = is_trigram(term).then_some(list.positions.as_slice());
+            let parts = blocks(list.postings.len());
+            let mut head = String::new();
+            let mut rest: Vec<u32> = Vec::new();
+            for (i, range) in parts.iter().enumerate() {
+                let slice = &list.postings[range.clone()];
+                if i == 0 {
+                    encode(&mut head, slice, positions);
+                    continue;
+                }
+                rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
+                buf.clear();
+                encode(&mut buf, slice, positions);
+                let path = format!("search/b/{id}-{i}.js");
+                out.write_owned(
+                    &path,
+                    format!("carebookSearch.block(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
+                )
+                .map_err(|e| io(&path, e))?;
+            }
+            let v = json!([
+                id,
+                u8::from(positions.is_some()),
+                list.postings.len(),
+                head,
+                rest
+            ]);
+            entries.push((term.clone(), v.to_string()));
+        }
+
+        let [types, areas, caps] = crate::search::doc::facet_labels(book);
+        let mut facets: HashMap<String, Vec<u32>> = HashMap::new();
+        for (doc, d) in docs.iter().enumerate() {
+            let mut keys = vec![format!("\u{1}type/{}", d.type_key)];
+            keys.extend(d.area_key.iter().map(|a| format!("\u{1}area/{a}")));
+            keys.extend(d.caps.iter().map(|c| format!("\u{1}cap/{c}")));
+            for k in keys {
+                facets.entry(k).or_default().push(doc as u32);
+            }
+        }
+        for (key, list) in facets {
+            // Documents are visited in order: the list is sorted.
+            entries.push((key, json!(encode_docs(&list)).to_string()));
+        }
+        entries.sort();
+        let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+        let shards = (total / SHARD_BYTES).clamp(1, 1 << 16) as u32;
+        let mut files: Vec<String> = vec![String::new(); shards as usize];
+        for (key, value) in &entries {
+            let f = &mut files[shard_of(key, shards) as usize];
+            f.push_str(if f.is_empty() { "{" } else { "," });
+            let _ = write!(f, "{}:{}", js(&json!(key)), value);
+        }
+        for (i, body) in files.iter().enumerate() {
+            let body = if body.is_empty() {
+                "{}".to_string()
+            } else {
+                format!("{body}}}")
+            };
+            let path = format!("search/t/{i}.js");
             out.write_owned(
                 &path,
-                format!("carebookSearch.block(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
+                format!("carebookSearch.shard({i},{body});\n").into_bytes(),
             )
             .map_err(|e| io(&path, e))?;
         }
-        let v = json!([
-            id,
-            u8::from(positions.is_some()),
-            list.postings.len(),
-            head,
-            rest
-        ]);
-        entries.push((term.clone(), v.to_string()));
-    }
 
-    let [types, areas, caps] = crate::search::doc::facet_labels(book);
-    let mut facets: HashMap<String, Vec<u32>> = HashMap::new();
-    for (doc, d) in docs.iter().enumerate() {
-        let mut keys = vec![format!("\u{1}type/{}", d.type_key)];
-        keys.extend(d.area_key.iter().map(|a| format!("\u{1}area/{a}")));
-        keys.extend(d.caps.iter().map(|c| format!("\u{1}cap/{c}")));
-        for k in keys {
-            facets.entry(k).or_default().push(doc as u32);
-        }
-    }
-    for (key, list) in facets {
-        // Documents are visited in order: the list is sorted.
-        entries.push((key, json!(encode_docs(&list)).to_string()));
-    }
-    entries.sort();
-    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let shards = (total / SHARD_BYTES).clamp(1, 1 << 16) as u32;
-    let mut files: Vec<String> = vec![String::new(); shards as usize];
-    for (key, value) in &entries {
-        let f = &mut files[shard_of(key, shards) as usize];
-        f.push_str(if f.is_empty() { "{" } else { "," });
-        let _ = write!(f, "{}:{}", js(&json!(key)), value);
-    }
-    for (i, body) in files.iter().enumerate() {
-        let body = if body.is_empty() {
-            "{}".to_string()
-        } else {
-            format!("{body}}}")
-        };
-        let path = format!("search/t/{i}.js");
-        out.write_owned(
-            &path,
-            format!("carebookSearch.shard({i},{body});\n").into_bytes(),
-        )
-        .map_err(|e| io(&path, e))?;
-    }
-
-    // Display records as arrays, type and area as indexes into meta's lists.
-    let type_index: HashMap<&str, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i))
-        .collect();
-    let area_index: HashMap<&str, usize> = areas
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.key.as_str(), i))
-        .collect();
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        let list: Vec<serde_json::Value> = chunk
+        // Display records as arrays, type and area as indexes into meta's lists.
+        let type_index: HashMap<&str, usize> = types
             .iter()
-            .map(|d| {
-                let s = &d.display;
-                let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
-                json!([
-                    s.kind,
-                    s.id,
-                    s.name,
-                    type_index.get(d.type_key.as_str()),
-                    area,
-                    s.phone,
-                    s.address,
-                    s.url,
-                    s.caps
-                ])
-            })
+            .enumerate()
+            .map(|(i, t)| (t.key.as_str(), i))
             .collect();
-        let path = format!("search/d/{i}.js");
-        let body = format!("carebookSearch.docs({i},{});\n", js(&json!(list)));
-        out.write_owned(&path, body.into_bytes())
-            .map_err(|e| io(&path, e))?;
-    }
+        let area_index: HashMap<&str, usize> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.key.as_str(), i))
+            .collect();
+        for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+            let list: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|d| {
+                    let s = &d.display;
+                    let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
+                    json!([
+                        s.kind,
+                        s.id,
+                        s.name,
+                        type_index.get(d.type_key.as_str()),
+                        area,
+                        s.phone,
+                        s.address,
+                        s.url,
+                        s.caps
+                    ])
+                })
+                .collect();
+            let path = format!("search/d/{i}.js");
+            let body = format!("carebookSearch.docs({i},{});\n", js(&json!(list)));
+            out.write_owned(&path, body.into_bytes())
+                .map_err(|e| io(&path, e))?;
+        }
 
-    let meta = json!({
-        "format": FORMAT,
-        "docs": n,
-        "shards": shards,
-        "chunk": CHUNK,
-        "types": types,
-        "areas": areas,
-        "caps": caps,
-    });
-    out.write_owned(
-        "search/meta.js",
-        format!("carebookSearch.meta({});\n", js(&meta)).into_bytes(),
-    )
-    .map_err(|e| io("search/meta.js", e))
+        let meta = json!({
+            "format": FORMAT,
+            "docs": n,
+            "shards": shards,
+            "chunk": CHUNK,
+            "types": types,
+            "areas": areas,
+            "caps": caps,
+        });
+        out.write_owned(
+            "search/meta.js",
+            format!("carebookSearch.meta({});\n", js(&meta)).into_bytes(),
+        )
+        .map_err(|e| io("search/meta.js", e))
+    }
 }
 
 #[cfg(test)]
