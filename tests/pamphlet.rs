@@ -396,6 +396,79 @@ fn long_names_and_many_capabilities_stay_inside_the_margins() {
     );
 }
 
+/// The centre of a word box on the x axis.
+fn x_centre(w: &WordBox) -> f64 {
+    (w.1 + w.3) / 2.0
+}
+
+#[test]
+fn capability_marks_sit_under_their_headings() {
+    let dir = TempDir::new("pamphlet-marks");
+    let out = dir.path().join("public");
+    build(&fixture("pamphlet"), &out);
+    let (_, _, words) = word_boxes(&out.join("pamphlet.pdf"));
+    // The clinic table: its rows of marks, top to bottom.
+    let marks: Vec<&WordBox> = words.iter().filter(|w| w.5 == "○" || w.5 == "－").collect();
+    assert!(!marks.is_empty(), "no ○/－ marks in the pamphlet");
+    let page = marks[0].0;
+    let mut rows: Vec<Vec<&WordBox>> = Vec::new();
+    for w in marks.iter().filter(|w| w.0 == page) {
+        match rows.last_mut() {
+            Some(row) if (row[0].2 - w.2).abs() < 1.0 => row.push(w),
+            _ => rows.push(vec![w]),
+        }
+    }
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| r.iter().map(|w| w.5.as_str()).collect())
+        .collect();
+    // あおば診療所 (c00, c02), then the long name with all twelve.
+    assert_eq!(lines, ["○－○－－－－－－－－－", "○○○○○○○○○○○○"]);
+    // Every row has its marks at the same places.
+    let centres: Vec<f64> = rows[0].iter().map(|w| x_centre(w)).collect();
+    for row in &rows {
+        for (w, c) in row.iter().zip(&centres) {
+            assert!((x_centre(w) - c).abs() < 0.5, "{w:?} is not under {c}");
+        }
+    }
+    // The headings above them: each column's label, read top to bottom,
+    // centred over its marks.
+    let top = rows[0][0].2;
+    let left = centres[0] - 8.4;
+    let heading: Vec<&WordBox> = words
+        .iter()
+        .filter(|w| w.0 == page && w.4 <= top && w.4 > top - 80.0 && w.1 >= left)
+        .collect();
+    let labels: Vec<String> = centres
+        .iter()
+        .map(|c| {
+            let mut column: Vec<&&WordBox> = heading
+                .iter()
+                .filter(|w| (x_centre(w) - c).abs() < 1.0)
+                .collect();
+            column.sort_by(|a, b| a.2.total_cmp(&b.2));
+            column.iter().map(|w| w.5.as_str()).collect()
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "訪問",
+            "往診",
+            "看取",
+            "24時間",
+            "酸素",
+            "胃ろう",
+            "中心静脈",
+            "褥瘡",
+            "疼痛",
+            "呼吸器",
+            "透析",
+            "小児"
+        ]
+    );
+}
+
 #[test]
 fn per_area_editions_and_switching_off() {
     let dir = TempDir::new("pamphlet-scope");

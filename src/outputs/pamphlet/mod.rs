@@ -8,7 +8,6 @@ pub mod world;
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use typst::foundations::Smart;
 use typst::utils::LazyHash;
 use typst::Library;
@@ -85,6 +84,10 @@ impl Pamphlet {
         let json = serde_json::to_vec(&data::data(book, &scope)).expect("plain data serialises");
         let world = PamphletWorld::new(&self.library, &self.fonts, &self.theme, json);
         let result = typst::compile::<PagedDocument>(&world);
+        // typst's layout caches hold a copy of nearly every frame, hundreds
+        // of MB for a large guidebook; a build is a single pass, so they go
+        // before the PDF export adds its own memory.
+        typst::comemo::evict(0);
         let mut diags: Vec<Diagnostic> = result
             .warnings
             .iter()
@@ -102,7 +105,10 @@ impl Pamphlet {
             ident: Smart::Custom(format!("carebook:{}", edition.file)),
             ..PdfOptions::default()
         };
-        match typst_pdf::pdf(&document, &options) {
+        let pdf = typst_pdf::pdf(&document, &options);
+        drop(document);
+        typst::comemo::evict(0);
+        match pdf {
             Ok(pdf) => (Some(pdf), diags),
             Err(errors) => {
                 diags.extend(errors.iter().map(|e| world.diagnostic(e, &book.root)));
@@ -118,10 +124,13 @@ impl Renderer for Pamphlet {
     }
 
     fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
+        // One edition after another: typst's caches are global, and each
+        // edition clears them when it is done, so the peak memory is that of
+        // the largest edition rather than the sum of those typeset together.
         let results: Vec<(Edition, Option<Vec<u8>>, Vec<Diagnostic>)> = book
             .config
             .pamphlet_editions()
-            .into_par_iter()
+            .into_iter()
             .map(|e| {
                 let (pdf, diags) = self.typeset(book, &e);
                 (e, pdf, diags)
