@@ -20,40 +20,50 @@ function argv(x) {
   return v;
 }
 
-function time(cmd, args) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return { ms, stdout: r.stdout };
+// The processes are started by spawn_times.py: Node's own spawnSync adds
+// about 1.5 ms to every invocation, more than a search takes.
+const runner = new URL('./spawn_times.py', import.meta.url).pathname;
+function times(commands) {
+  const r = spawnSync('python3', [runner], {
+    input: JSON.stringify(commands),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw new Error(`spawn_times.py failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout);
+  for (const [i, x] of out.entries()) {
+    if (x.status !== 0) throw new Error(`${commands[i].join(' ')} failed: ${x.stderr}`);
+  }
+  return out;
 }
 
 const queries = cliMix(COUNT);
+const commands = queries.map((x) => [a.carebook, ...argv(x)]);
 // warm-up: every query once, untimed
-for (const x of queries) time(a.carebook, argv(x));
+times(commands);
 
-const times = [];
+const runs = times(commands);
+const searchTimes = runs.map((x) => x.ms);
 let results = 0;
 let empty = 0;
-for (const x of queries) {
-  const { ms, stdout } = time(a.carebook, argv(x));
-  times.push(ms);
-  const n = JSON.parse(stdout).length;
+for (const x of runs) {
+  const n = JSON.parse(x.stdout).length;
   results += n;
   if (!n) empty++;
 }
-const baseline = (cmd, args) => summary(Array.from({ length: 200 }, () => time(cmd, args).ms));
+const baseline = (argv0) => summary(times(Array.from({ length: 200 }, () => argv0)).map((x) => x.ms));
 const out = {
   count: COUNT,
-  search: summary(times),
-  oneWord: summary(times.filter((_, i) => queries[i].words.length === 1)),
-  twoWords: summary(times.filter((_, i) => queries[i].words.length === 2)),
-  filtered: summary(times.filter((_, i) => Object.keys(queries[i].filters).length)),
-  unfiltered: summary(times.filter((_, i) => !Object.keys(queries[i].filters).length)),
+  harness: 'python3 subprocess.run (bench/search/spawn_times.py)',
+  search: summary(searchTimes),
+  oneWord: summary(searchTimes.filter((_, i) => queries[i].words.length === 1)),
+  twoWords: summary(searchTimes.filter((_, i) => queries[i].words.length === 2)),
+  filtered: summary(searchTimes.filter((_, i) => Object.keys(queries[i].filters).length)),
+  unfiltered: summary(searchTimes.filter((_, i) => !Object.keys(queries[i].filters).length)),
   meanResults: results / COUNT,
   emptyResults: empty,
-  binTrue: baseline('/bin/true', []),
-  version: baseline(a.carebook, ['--version']),
+  binTrue: baseline(['/bin/true']),
+  version: baseline([a.carebook, '--version']),
   example: `${a.carebook} ${argv(queries[0]).join(' ')}`,
 };
 fs.writeFileSync(a.out, JSON.stringify(out, null, 1));

@@ -136,6 +136,12 @@ impl Writer {
     /// Commits, and marks the index with this version's format.
     pub fn finish(mut self, dir: &Path) -> tantivy::Result<()> {
         self.writer.commit()?;
+        // One segment: a search then opens and looks up every term once,
+        // not once per segment the indexing threads happened to write.
+        let segments = self.writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer.merge(&segments).wait()?;
+        }
         self.writer.wait_merging_threads()?;
         let manifest = Manifest {
             format: FORMAT,
@@ -203,8 +209,12 @@ impl Searcher {
             ))
         })?;
         let (_, fields) = schema();
+        // A search opens the index once and exits: no watcher threads
+        // waiting for commits (tantivy's default starts two).
         let reader = index
-            .reader()
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
             .map_err(|e| OpenError(format!("cannot read the search index: {e}")))?;
         Ok(Searcher { reader, fields })
     }
