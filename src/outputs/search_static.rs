@@ -10,6 +10,9 @@
 //!   first impact, first document and length of each further block. Facet values
 //!   (`\u{1}type/clinic`) are terms too, with their documents in order;
 //! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
+//! - `search/h/ID.js`: what results show for the first TOP documents of a
+//!   term with more than TOP, its page of results as a one-word query: one
+//!   file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
 //!
 //! A term's postings are ordered best first: by impact (its integer share
@@ -47,7 +50,10 @@ const WHOLE: usize = 64;
 const HEAD: usize = 32;
 const FIRST_BLOCK: usize = 256;
 const MAX_BLOCK: usize = 4096;
-pub const FORMAT: u32 = 2;
+/// Results per page: a term with more documents gets its page's display
+/// records in one file.
+const TOP: usize = 20;
+pub const FORMAT: u32 = 3;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -249,6 +255,44 @@ impl Builder {
             )
         };
 
+        // Display records as arrays, type and area as indexes into meta's
+        // lists; serialised once, for display chunks and top files alike.
+        let [types, areas, caps] = crate::search::doc::facet_labels(book);
+        let type_index: HashMap<&str, usize> = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.key.as_str(), i))
+            .collect();
+        let area_index: HashMap<&str, usize> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.key.as_str(), i))
+            .collect();
+        let rows: Vec<String> = docs
+            .iter()
+            .map(|d| {
+                let s = &d.display;
+                let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
+                js(&json!([
+                    s.kind,
+                    s.id,
+                    s.name,
+                    type_index.get(d.type_key.as_str()),
+                    area,
+                    s.phone,
+                    s.address,
+                    s.url,
+                    s.caps
+                ]))
+            })
+            .collect();
+        for (i, chunk) in rows.chunks(CHUNK).enumerate() {
+            let path = format!("search/d/{i}.js");
+            let body = format!("carebookSearch.docs({i},[{}]);\n", chunk.join(","));
+            out.write_owned(&path, body.into_bytes())
+                .map_err(|e| io(&path, e))?;
+        }
+
         // Entries as JSON text; blocks straight to their files.
         let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
         let mut buf = String::new();
@@ -285,6 +329,22 @@ impl Builder {
                 )
                 .map_err(|e| io(&path, e))?;
             }
+            if list.postings.len() > TOP {
+                let top = &list.postings[..TOP];
+                let docs: Vec<u32> = top.iter().map(|p| p.doc).collect();
+                let shown: Vec<&str> = top.iter().map(|p| rows[p.doc as usize].as_str()).collect();
+                let path = format!("search/h/{id}.js");
+                out.write_owned(
+                    &path,
+                    format!(
+                        "carebookSearch.top({id},{},[{}]);\n",
+                        js(&json!(docs)),
+                        shown.join(",")
+                    )
+                    .into_bytes(),
+                )
+                .map_err(|e| io(&path, e))?;
+            }
             let v = json!([
                 id,
                 u8::from(positions.is_some()),
@@ -295,7 +355,6 @@ impl Builder {
             entries.push((term.clone(), v.to_string()));
         }
 
-        let [types, areas, caps] = crate::search::doc::facet_labels(book);
         let mut facets: HashMap<String, Vec<u32>> = HashMap::new();
         for (doc, d) in docs.iter().enumerate() {
             let mut keys = vec![format!("\u{1}type/{}", d.type_key)];
@@ -332,47 +391,12 @@ impl Builder {
             .map_err(|e| io(&path, e))?;
         }
 
-        // Display records as arrays, type and area as indexes into meta's lists.
-        let type_index: HashMap<&str, usize> = types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.key.as_str(), i))
-            .collect();
-        let area_index: HashMap<&str, usize> = areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.key.as_str(), i))
-            .collect();
-        for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-            let list: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|d| {
-                    let s = &d.display;
-                    let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
-                    json!([
-                        s.kind,
-                        s.id,
-                        s.name,
-                        type_index.get(d.type_key.as_str()),
-                        area,
-                        s.phone,
-                        s.address,
-                        s.url,
-                        s.caps
-                    ])
-                })
-                .collect();
-            let path = format!("search/d/{i}.js");
-            let body = format!("carebookSearch.docs({i},{});\n", js(&json!(list)));
-            out.write_owned(&path, body.into_bytes())
-                .map_err(|e| io(&path, e))?;
-        }
-
         let meta = json!({
             "format": FORMAT,
             "docs": n,
             "shards": shards,
             "chunk": CHUNK,
+            "top": TOP,
             "types": types,
             "areas": areas,
             "caps": caps,

@@ -11,7 +11,7 @@
   var S = (global.carebookSearch = global.carebookSearch || {});
   // Results per page, and the top that a search settles first.
   var PAGE = 20;
-  var store = { meta: null, shards: {}, docs: {}, blocks: {} };
+  var store = { meta: null, shards: {}, docs: {}, blocks: {}, tops: {}, shown: {} };
   var waiting = {};
 
   function settle(key, value) {
@@ -25,6 +25,11 @@
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
   S.block = function (key, s) { store.blocks[key] = s; settle('b' + key, s); };
+  S.top = function (id, docs, rows) {
+    docs.forEach(function (d, i) { store.shown[d] = rows[i]; });
+    store.tops[id] = true;
+    settle('h' + id, true);
+  };
 
   // Where the index lives: beside this script, in ../search/ of the site.
   S.base = S.base || (function () {
@@ -58,6 +63,10 @@
   function meta() { return part('meta', 'meta.js', function () { return store.meta; }); }
   function shard(i) { return part('t' + i, 't/' + i + '.js', function () { return store.shards[i]; }); }
   function chunk(i) { return part('d' + i, 'd/' + i + '.js', function () { return store.docs[i]; }); }
+  function topFile(id) { return part('h' + id, 'h/' + id + '.js', function () { return store.tops[id]; }); }
+  // The top files the latest search asked for, which display() waits for
+  // before it loads display chunks for what they do not hold.
+  var tops = [];
 
   /* ---------- analyzer (query mode), as src/search/analyzer.rs ---------- */
   var PARTICLES = 'のにをはがでとへもや';
@@ -355,6 +364,7 @@
   var generation = 0;
   function search(query, filters, k) {
     var mine = ++generation;
+    tops = [];
     filters = filters || {};
     k = k || PAGE;
     var q = parseQuery(query || '');
@@ -377,6 +387,12 @@
           var s = new Set();
           g.forEach(function (e) { if (e) docList(e).forEach(function (doc) { s.add(doc); }); });
           return s;
+        });
+        // Without filters, the page shown is mostly the first results of
+        // the terms' lists: each common term's top file holds them, one
+        // request instead of one per result, loaded while the lists are read.
+        tops = sets.length ? [] : entries.filter(function (e) { return e[2] > m.top; }).map(function (e) {
+          return topFile(e[0]).catch(function () { return null; });
         });
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
@@ -414,12 +430,17 @@
 
   /** What results show, for the given documents. */
   function display(docs) {
-    return meta().then(function (m) {
+    return Promise.all([meta()].concat(tops)).then(function (got) {
+      var m = got[0];
+      function row(d) {
+        var c = store.docs[Math.floor(d / m.chunk)];
+        return c ? c[d % m.chunk] : store.shown[d];
+      }
       var need = {};
-      docs.forEach(function (d) { need[Math.floor(d / m.chunk)] = true; });
+      docs.forEach(function (d) { if (!row(d)) need[Math.floor(d / m.chunk)] = true; });
       return Promise.all(Object.keys(need).map(function (c) { return chunk(+c); })).then(function () {
         return docs.map(function (d) {
-          var r = store.docs[Math.floor(d / m.chunk)][d % m.chunk];
+          var r = row(d);
           return {
             kind: r[0], id: r[1], name: r[2],
             type: r[3] == null ? '' : m.types[r[3]].name,
