@@ -62,18 +62,10 @@ async function bytesRun(browser, engine, srv, x) {
 }
 
 /**
- * Types `text` one character at a time; returns ms from the last key to
- * results, or null if they are not in the DOM after TIMEOUT.
+ * Ms from the input that started the timing (window.__bench.start) to the
+ * results that followed it, or null if none came within TIMEOUT.
  */
-async function typeAndTime(page, text) {
-  const chars = Array.from(text);
-  for (let i = 0; i < chars.length; i++) {
-    if (i === chars.length - 1) {
-      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
-    }
-    await page.keyboard.type(chars[i]);
-    if (i < chars.length - 1) await page.waitForTimeout(DELAY);
-  }
+async function msToResults(page) {
   const ok = await page.waitForFunction(() => {
     const b = window.__bench;
     return b.start !== null && b.done.some((t) => t >= b.start);
@@ -86,21 +78,29 @@ async function typeAndTime(page, text) {
 }
 
 /**
+ * Types `text` one character at a time; returns ms from the last key to
+ * results, or null if they are not in the DOM after TIMEOUT.
+ */
+async function typeAndTime(page, text) {
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    if (i === chars.length - 1) {
+      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
+    }
+    await page.keyboard.type(chars[i]);
+    if (i < chars.length - 1) await page.waitForTimeout(DELAY);
+  }
+  return msToResults(page);
+}
+
+/**
  * Enters `text` as one input event (as an IME commit or a paste does);
  * returns ms from that input to results, or null after TIMEOUT.
  */
 async function enterAndTime(page, text) {
   await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; });
   await page.keyboard.insertText(text);
-  const ok = await page.waitForFunction(() => {
-    const b = window.__bench;
-    return b.start !== null && b.done.some((t) => t >= b.start);
-  }, null, { timeout: TIMEOUT, polling: 5 }).then(() => true, () => false);
-  if (!ok) return null;
-  return page.evaluate(() => {
-    const b = window.__bench;
-    return b.done.find((t) => t >= b.start) - b.start;
-  });
+  return msToResults(page);
 }
 
 async function keysRun(browser, engine, srv, x) {
