@@ -10,9 +10,12 @@
 //!   first impact, first document and length of each further block. Facet values
 //!   (`\u{1}type/clinic`) are terms too, with their documents in order;
 //! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
+//! - `search/p/ID-I.js`: the positions of block I's postings, for a CJK
+//!   trigram, loaded only when the query has it in a phrase;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
-//!   term with more than TOP, its page of results as a one-word query: one
-//!   file instead of a display chunk per result;
+//!   term with more than TOP: the first two pages of results of a one-word
+//!   query, and most of the first page of a query where it is the rarest
+//!   term; one file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
 //!
 //! A term's postings are ordered best first: by impact (its integer share
@@ -24,9 +27,11 @@
 //! Postings are base-64 varints in groups of one impact: the impact (the
 //! first in a block as it is, then as the drop from the previous group),
 //! the number of documents, then per document its number (first as it is,
-//! then as the gap from the previous one) and, for CJK trigrams, its
-//! positions (count, first, gaps) in one space: the name's, then the
-//! text's after a gap, so that phrases can be checked.
+//! then as the gap from the previous one). Positions, for CJK trigrams,
+//! are apart (the head's at the end of the shard entry), per document in
+//! the same order: count, first, gaps, in one space: the name's, then the
+//! text's after a gap, so that phrases can be checked. Most trigram
+//! queries have no phrase, and positions were most of a block's bytes.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -40,7 +45,7 @@ use crate::search::rank::{self, Fields};
 use crate::write::Staging;
 
 /// Documents per display chunk: results are scattered, so small chunks
-/// keep a page of twenty results to a few kilobytes.
+/// keep a page of ten results to a few kilobytes.
 pub const CHUNK: usize = 4;
 /// Index bytes aimed at per term shard.
 const SHARD_BYTES: usize = 4 * 1024;
@@ -50,10 +55,10 @@ const WHOLE: usize = 64;
 const HEAD: usize = 32;
 const FIRST_BLOCK: usize = 256;
 const MAX_BLOCK: usize = 4096;
-/// Results per page: a term with more documents gets its page's display
-/// records in one file.
+/// Two pages of results (search.js shows ten): a term with more documents
+/// gets their display records in one file.
 const TOP: usize = 20;
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -161,7 +166,7 @@ impl Builder {
 }
 
 /// Encodes postings (already best first) as impact groups.
-fn encode(out: &mut String, postings: &[Posting], positions: Option<&[u32]>) {
+fn encode(out: &mut String, postings: &[Posting]) {
     let mut prev_impact: Option<u32> = None;
     for group in postings.chunk_by(|x, y| x.impact == y.impact) {
         let impact = group[0].impact;
@@ -172,15 +177,20 @@ fn encode(out: &mut String, postings: &[Posting], positions: Option<&[u32]>) {
         for p in group {
             varint(out, u64::from(prev_doc.map_or(p.doc, |d| p.doc - d)));
             prev_doc = Some(p.doc);
-            if let Some(all) = positions {
-                let mine = &all[p.pos.0 as usize..p.pos.1 as usize];
-                varint(out, mine.len() as u64);
-                let mut prev = 0;
-                for (i, &x) in mine.iter().enumerate() {
-                    varint(out, u64::from(if i == 0 { x } else { x - prev }));
-                    prev = x;
-                }
-            }
+        }
+    }
+}
+
+/// Encodes the positions of `postings`, in their order: per document the
+/// count, the first, then the gaps.
+fn encode_positions(out: &mut String, postings: &[Posting], all: &[u32]) {
+    for p in postings {
+        let mine = &all[p.pos.0 as usize..p.pos.1 as usize];
+        varint(out, mine.len() as u64);
+        let mut prev = 0;
+        for (i, &x) in mine.iter().enumerate() {
+            varint(out, u64::from(if i == 0 { x } else { x - prev }));
+            prev = x;
         }
     }
 }
@@ -311,23 +321,36 @@ impl Builder {
                 .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
             let positions = is_trigram(term).then_some(list.positions.as_slice());
             let parts = blocks(list.postings.len());
-            let mut head = String::new();
+            let (mut head, mut head_pos) = (String::new(), String::new());
             let mut rest: Vec<u32> = Vec::new();
             for (i, range) in parts.iter().enumerate() {
                 let slice = &list.postings[range.clone()];
                 if i == 0 {
-                    encode(&mut head, slice, positions);
+                    encode(&mut head, slice);
+                    if let Some(all) = positions {
+                        encode_positions(&mut head_pos, slice, all);
+                    }
                     continue;
                 }
                 rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
                 buf.clear();
-                encode(&mut buf, slice, positions);
+                encode(&mut buf, slice);
                 let path = format!("search/b/{id}-{i}.js");
                 out.write_owned(
                     &path,
                     format!("carebookSearch.block(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
                 )
                 .map_err(|e| io(&path, e))?;
+                if let Some(all) = positions {
+                    buf.clear();
+                    encode_positions(&mut buf, slice, all);
+                    let path = format!("search/p/{id}-{i}.js");
+                    out.write_owned(
+                        &path,
+                        format!("carebookSearch.positions(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
+                    )
+                    .map_err(|e| io(&path, e))?;
+                }
             }
             if list.postings.len() > TOP {
                 let top = &list.postings[..TOP];
@@ -345,13 +368,11 @@ impl Builder {
                 )
                 .map_err(|e| io(&path, e))?;
             }
-            let v = json!([
-                id,
-                u8::from(positions.is_some()),
-                list.postings.len(),
-                head,
-                rest
-            ]);
+            let v = if positions.is_some() {
+                json!([id, 1, list.postings.len(), head, rest, head_pos])
+            } else {
+                json!([id, 0, list.postings.len(), head, rest])
+            };
             entries.push((term.clone(), v.to_string()));
         }
 

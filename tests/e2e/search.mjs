@@ -57,7 +57,9 @@ setTimeout(() => {
 /* ---------------- queries, from the sample content ---------------- */
 // A service many records offer, entered on the home page.
 const Q_HOME = '訪問看護';
-// A word matching more records than one page of results (20).
+// Results per page, as search.js shows them.
+const PAGE = 10;
+// A word matching more records than one page of results.
 const Q_MANY = '東成区';
 // A capability some clinics, hospitals and nursing stations offer.
 const Q_FILTER = '看取り';
@@ -246,8 +248,8 @@ const names = (list) => list.map((r) => r.name);
 async function expectResults(page, q, f, what) {
   const hits = cli(q, f);
   const got = await results(page);
-  assertSame(names(got), names(hits.slice(0, 20).map(shown)), `${what}: result names and order`);
-  assertSame(got, hits.slice(0, 20).map(shown), `${what}: result links, types, areas and phones`);
+  assertSame(names(got), names(hits.slice(0, PAGE).map(shown)), `${what}: result names and order`);
+  assertSame(got, hits.slice(0, PAGE).map(shown), `${what}: result links, types, areas and phones`);
   const status = await page.locator('#search-status').textContent();
   assertSame(status, statusFor(hits.length), `${what}: status line`);
   return hits;
@@ -328,17 +330,17 @@ async function runMode(browser, mode, base, expected404) {
     await expectResults(page, Q_HOME, {}, `${Q_HOME} after Back`);
   });
 
-  await check(mode, `typing ${Q_MANY} shows the CLI's top 20, and さらに表示 shows the rest in order`, async () => {
+  await check(mode, `typing ${Q_MANY} shows the CLI's top ${PAGE}, and さらに表示 shows the rest in order`, async () => {
     await clearAndType(page, Q_MANY);
     await rendered(page, Q_MANY);
     const hits = await expectResults(page, Q_MANY, {}, Q_MANY);
-    assert(hits.length > 20, `the sample should find more than 20 records for ${Q_MANY}, the CLI found ${hits.length}`);
+    assert(hits.length > PAGE, `the sample should find more than ${PAGE} records for ${Q_MANY}, the CLI found ${hits.length}`);
     const more = page.locator('#search-more');
-    for (let n = 20; n < hits.length; n = Math.min(n + 20, hits.length)) {
+    for (let n = PAGE; n < hits.length; n = Math.min(n + PAGE, hits.length)) {
       assert(await more.isVisible(), `さらに表示 hidden after ${n} of ${hits.length}`);
       await more.focus();
       await page.keyboard.press('Enter');
-      const want = Math.min(n + 20, hits.length);
+      const want = Math.min(n + PAGE, hits.length);
       await page.waitForFunction((w) => document.querySelectorAll('#search-results > li').length >= w, want);
     }
     assertSame(await results(page), hits.map(shown), `${Q_MANY}: every result after さらに表示`);
@@ -451,7 +453,7 @@ async function runMode(browser, mode, base, expected404) {
     await clearAndType(page, Q_NAME);
     await rendered(page, Q_NAME);
     const hits = await expectResults(page, Q_NAME, {}, Q_NAME);
-    const withPhone = hits.slice(0, 20).filter((h) => h.phone);
+    const withPhone = hits.slice(0, PAGE).filter((h) => h.phone);
     assert(withPhone.length > 0, `no result for ${Q_NAME} has a phone in the CLI's output`);
     for (const h of withPhone) {
       const li = page.locator('#search-results > li').filter({ has: page.locator(`.result-name a[href="${h.url}"]`) });

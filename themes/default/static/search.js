@@ -9,9 +9,10 @@
 (function (global) {
   'use strict';
   var S = (global.carebookSearch = global.carebookSearch || {});
-  // Results per page, and the top that a search settles first.
-  var PAGE = 20;
-  var store = { meta: null, shards: {}, docs: {}, blocks: {}, tops: {}, shown: {} };
+  // Results per page, and the top that a search settles first: ten fill
+  // three phone screens, and settle with far less reading than twenty.
+  var PAGE = 10;
+  var store = { meta: null, shards: {}, docs: {}, blocks: {}, positions: {}, tops: {}, shown: {} };
   var waiting = {};
 
   function settle(key, value) {
@@ -25,6 +26,7 @@
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
   S.block = function (key, s) { store.blocks[key] = s; settle('b' + key, s); };
+  S.positions = function (key, s) { store.positions[key] = s; settle('p' + key, s); };
   S.top = function (id, docs, rows) {
     docs.forEach(function (d, i) { store.shown[d] = rows[i]; });
     store.tops[id] = true;
@@ -51,14 +53,45 @@
 
   // One load per part: queries whose terms share a shard wait on the same
   // promise; a failed load is forgotten so the next search tries again.
-  var loading = {};
+  //
+  // Loads wait in a queue, a few at a time (as many as a browser opens
+  // connections to one HTTP/1.1 host): while a word is typed, each key
+  // starts a search, and the parts that a search overtaken by the next key
+  // still queues are dropped instead of holding up the newest one.
+  var MAX_LOADS = 6;
+  var loading = {}, queue = [], active = 0;
+  var generation = 0;
+  function Stale() { this.message = 'a newer search started'; }
+  function pump() {
+    while (active < MAX_LOADS && queue.length) {
+      var t = queue.shift();
+      if (t.gen < generation) {
+        if (loading[t.key] === t) delete loading[t.key];
+        t.reject(new Stale());
+        continue;
+      }
+      active++;
+      load(t);
+    }
+  }
+  function load(t) {
+    S.loader(t.path, t.key).then(function () { active--; t.resolve(); pump(); },
+      function (e) { active--; t.reject(e); pump(); });
+  }
   function part(key, path, have) {
     if (have()) return Promise.resolve(have());
-    if (!loading[key]) {
-      loading[key] = S.loader(path, key).then(function () { return have(); },
-        function (e) { delete loading[key]; throw e; });
+    var t = loading[key];
+    if (t) {
+      // Wanted by the newest search too: not to be dropped.
+      t.gen = Math.max(t.gen, generation);
+      return t.promise;
     }
-    return loading[key];
+    t = loading[key] = { key: key, path: path, gen: generation };
+    t.promise = new Promise(function (resolve, reject) { t.resolve = resolve; t.reject = reject; })
+      .then(function () { return have(); }, function (e) { if (loading[key] === t) delete loading[key]; throw e; });
+    queue.push(t);
+    pump();
+    return t.promise;
   }
   function meta() { return part('meta', 'meta.js', function () { return store.meta; }); }
   function shard(i) { return part('t' + i, 't/' + i + '.js', function () { return store.shards[i]; }); }
@@ -150,13 +183,14 @@
 
   /* ---------- index access ---------- */
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  var VALUE = {};
-  for (var a = 0; a < 64; a++) VALUE[ALPHABET[a]] = a;
+  // Character code -> value; a table, since blocks hold thousands of them.
+  var VALUE = new Int8Array(128);
+  for (var a = 0; a < 64; a++) VALUE[ALPHABET.charCodeAt(a)] = a;
 
   function varints(s) {
     var out = [], n = 0, shift = 0;
     for (var i = 0; i < s.length; i++) {
-      var v = VALUE[s[i]];
+      var v = VALUE[s.charCodeAt(i)];
       n += (v & 31) * Math.pow(2, shift);
       if (v & 32) shift += 5;
       else { out.push(n); n = 0; shift = 0; }
@@ -164,25 +198,30 @@
     return out;
   }
 
-  /** Postings of one part, best first: [{ doc, impact, pos }]. */
-  function postings(s, withPositions) {
-    var v = varints(s), out = [], i = 0, impact = 0, first = true;
+  /** Postings of one part, best first, as parallel arrays: { docs, impacts, pos }. */
+  function postings(s) {
+    var v = varints(s), docs = [], impacts = [], i = 0, impact = 0, first = true;
     while (i < v.length) {
       impact = first ? v[i++] : impact - v[i++];
       first = false;
       var count = v[i++], doc = 0;
       for (var c = 0; c < count; c++) {
         doc = c === 0 ? v[i++] : doc + v[i++];
-        var pos = null;
-        if (withPositions) {
-          var np = v[i++], at = 0;
-          pos = [];
-          for (var q = 0; q < np; q++) { at = q === 0 ? v[i++] : at + v[i++]; pos.push(at); }
-        }
-        out.push({ doc: doc, impact: impact, pos: pos });
+        docs.push(doc);
+        impacts.push(impact);
       }
     }
-    return out;
+    return { docs: docs, impacts: impacts, pos: null };
+  }
+  /** Sets the positions of a part's postings, given in their order. */
+  function withPositions(part, s) {
+    var v = varints(s), i = 0;
+    part.pos = part.docs.map(function () {
+      var np = v[i++], at = 0, mine = [];
+      for (var q = 0; q < np; q++) { at = q === 0 ? v[i++] : at + v[i++]; mine.push(at); }
+      return mine;
+    });
+    return part;
   }
   function docList(s) {
     var v = varints(s), out = [], doc = 0;
@@ -207,15 +246,18 @@
   // Reading stops once the top results are settled; but when what is left
   // unread is this small, it is read too, for an exact count.
   var CHEAP_REST = 1000;
+  // Blocks of one list asked for at once, at most: one wave of requests.
+  var MAX_AHEAD = 6;
+  var AHEAD_FACTOR = 2;
 
   function byRank(x, y) { return y.score - x.score || x.doc - y.doc; }
 
   /** Do a document's phrase trigrams stand at their offsets? */
-  function phrasesHold(c, phrases, termIndex) {
+  function phrasesHold(doc, phrases, termIndex, pos) {
     return phrases.every(function (ph) {
-      return c.pos[termIndex[ph[0][1]]].some(function (p0) {
+      return pos[termIndex[ph[0][1]]].get(doc).some(function (p0) {
         for (var i = 1; i < ph.length; i++) {
-          if (c.pos[termIndex[ph[i][1]]].indexOf(p0 + ph[i][0]) < 0) return false;
+          if (pos[termIndex[ph[i][1]]].get(doc).indexOf(p0 + ph[i][0]) < 0) return false;
         }
         return true;
       });
@@ -227,44 +269,59 @@
    * what is unread bounds every document not yet seen complete; reading
    * goes on only while such a document could still enter the top k.
    */
-  function Reader(q, entries, allowed) {
+  function Reader(q, entries, allowed, docs) {
     var self = this;
     this.q = q;
     this.termIndex = {};
     q.terms.forEach(function (t, i) { self.termIndex[t] = i; });
-    this.lists = entries.map(function (e) {
-      return { id: e[0], pos: !!e[1], df: e[2], head: e[3], rest: e[4], parts: 0, read: 0, frontier: Infinity, next: 0 };
+    // Positions are loaded only for the terms of a phrase.
+    var inPhrase = {};
+    q.phrases.forEach(function (ph) { ph.forEach(function (t) { inPhrase[t[1]] = true; }); });
+    this.lists = entries.map(function (e, i) {
+      return {
+        id: e[0], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
+        parts: 0, read: 0, frontier: Infinity, next: 0,
+      };
     });
+    // Per document, in flat arrays (a deep read sees tens of thousands):
+    // its impact in each list (-1 unseen), the lists it was seen in, and
+    // the sum of its impacts so far; positions per phrase list.
+    this.imp = this.lists.map(function () { return new Int32Array(docs).fill(-1); });
+    this.pos = this.lists.map(function (L) { return L.pos ? new Map() : null; });
+    this.known = new Uint8Array(docs);
+    this.sum = new Int32Array(docs);
+    // null: every document; else 1 where the filters allow.
     this.allowed = allowed;
-    this.cands = new Map();
+    // Documents seen in some lists but not all (and, until the next
+    // compact(), some that became complete or cannot match).
+    this.cands = [];
     this.matches = [];
     this.sorted = true;
     this.exhausted = false;
   }
-  Reader.prototype.take = function (li, list) {
-    var L = this.lists[li], n = this.lists.length, self = this;
-    list.forEach(function (p) {
-      if (!self.allowed(p.doc)) return;
-      var c = self.cands.get(p.doc);
-      if (!c) {
+  Reader.prototype.take = function (li, part) {
+    var L = this.lists[li], n = this.lists.length;
+    var docs = part.docs, impacts = part.impacts, allowed = this.allowed;
+    var imp = this.imp[li], pos = this.pos[li], known = this.known, sum = this.sum, cands = this.cands;
+    for (var j = 0; j < docs.length; j++) {
+      var doc = docs[j];
+      if (allowed && !allowed[doc]) continue;
+      if (known[doc] === 0) {
         // Once a list is read to its end, a document it lacks cannot match.
-        if (self.exhausted) return;
-        c = { imp: new Array(n), pos: new Array(n), known: 0 };
-        self.cands.set(p.doc, c);
+        if (this.exhausted) continue;
+        cands.push(doc);
       }
-      c.imp[li] = p.impact;
-      c.pos[li] = p.pos;
-      if (++c.known === n) {
-        self.cands.delete(p.doc);
-        if (phrasesHold(c, self.q.phrases, self.termIndex)) {
-          var score = 0;
-          for (var i = 0; i < n; i++) score += c.imp[i];
-          self.matches.push({ doc: p.doc, score: score });
-          self.sorted = false;
+      imp[doc] = impacts[j];
+      sum[doc] += impacts[j];
+      if (pos) pos.set(doc, part.pos[j]);
+      if (++known[doc] === n) {
+        if (phrasesHold(doc, this.q.phrases, this.termIndex, this.pos)) {
+          this.matches.push({ doc: doc, score: sum[doc] });
+          this.sorted = false;
         }
       }
-    });
-    L.read += list.length;
+    }
+    L.read += docs.length;
     L.parts++;
     var r = (L.parts - 1) * 3;
     if (r < L.rest.length) {
@@ -273,8 +330,30 @@
     } else {
       L.frontier = -1;
       this.exhausted = true;
-      this.cands.forEach(function (c, doc) { if (c.imp[li] === undefined) self.cands.delete(doc); });
     }
+  };
+  /**
+   * Drops the candidates that are complete or lack a list read to its end,
+   * and calls visit(doc, ub) for the rest with their upper bound.
+   */
+  Reader.prototype.compact = function (visit) {
+    var lists = this.lists, imp = this.imp, sum = this.sum, known = this.known, n = lists.length;
+    var cands = this.cands, live = 0;
+    next: for (var x = 0; x < cands.length; x++) {
+      var doc = cands[x];
+      if (known[doc] === n) continue;
+      var ub = sum[doc];
+      for (var i = 0; i < n; i++) {
+        if (imp[i][doc] >= 0) continue;
+        var L = lists[i];
+        if (L.frontier < 0) continue next;
+        ub += doc >= L.next ? L.frontier : L.frontier - 1;
+      }
+      cands[live++] = doc;
+      if (visit) visit(doc, ub);
+    }
+    cands.length = live;
+    return live;
   };
   /** The lists to read further for the top k; none when they are settled. */
   Reader.prototype.needed = function (k) {
@@ -303,20 +382,37 @@
         }
       }
     }
+    // For each list, the impact its frontier must fall to before every
+    // candidate that lacks it is settled: how far to read ahead.
+    var level = lists.map(function () { return Infinity; });
     if (!all) {
-      this.cands.forEach(function (c, doc) {
-        var ub = 0, missing = [];
-        for (var i = 0; i < lists.length; i++) {
-          if (c.imp[i] !== undefined) ub += c.imp[i];
-          else {
-            ub += doc >= lists[i].next ? lists[i].frontier : lists[i].frontier - 1;
-            missing.push(i);
+      var imp = this.imp, n = lists.length;
+      this.compact(function (doc, ub) {
+        if (!contends(ub, doc)) return;
+        for (var j = 0; j < n; j++) {
+          if (imp[j][doc] >= 0) continue;
+          need[j] = true;
+          if (kth) {
+            var L = lists[j], rest = ub - (doc >= L.next ? L.frontier : L.frontier - 1);
+            level[j] = Math.min(level[j], kth.score - rest - 1);
           }
         }
-        if (contends(ub, doc)) missing.forEach(function (i) { need[i] = true; });
       });
     }
     var out = [];
+    this.ahead = lists.map(function (L, i) {
+      if (level[i] === Infinity) return L.parts >= 2 ? 2 : 1;
+      // Blocks until the frontier (the next block's first impact) is low
+      // enough; but candidates found on the way settle sooner, so no more
+      // than a few times what was read of the list so far.
+      var a = 1, more = L.rest[(L.parts - 1) * 3 + 2] || 0;
+      while (a < MAX_AHEAD && (L.parts + a - 1) * 3 < L.rest.length && L.rest[(L.parts + a - 1) * 3] > level[i]) {
+        more += L.rest[(L.parts + a - 1) * 3 + 2];
+        if (more > AHEAD_FACTOR * L.read) break;
+        a++;
+      }
+      return a;
+    });
     lists.forEach(function (L, i) { if (L.frontier >= 0 && (all || need[i])) out.push(i); });
     if (!out.length && !this.final()) {
       // Settled; finish anyway when little is left, for an exact count.
@@ -327,13 +423,17 @@
     return out;
   };
   /** Every match is known (and so their number). */
-  Reader.prototype.final = function () { return this.exhausted && this.cands.size === 0; };
-  Reader.prototype.part = function (li) {
-    var L = this.lists[li];
-    if (L.parts === 0) return Promise.resolve(postings(L.head, L.pos));
-    var key = L.id + '-' + L.parts;
-    return part('b' + key, 'b/' + key + '.js', function () { return store.blocks[key]; })
-      .then(function (s) { return postings(s, L.pos); });
+  Reader.prototype.final = function () { return this.exhausted && this.compact(null) === 0; };
+  /** Part `L.parts + ahead` of list li, decoded. */
+  Reader.prototype.part = function (li, ahead) {
+    var L = this.lists[li], n = L.parts + ahead;
+    if (n === 0) return Promise.resolve(L.pos ? withPositions(postings(L.head), L.headPos) : postings(L.head));
+    var key = L.id + '-' + n;
+    var got = [part('b' + key, 'b/' + key + '.js', function () { return store.blocks[key]; })];
+    if (L.pos) got.push(part('p' + key, 'p/' + key + '.js', function () { return store.positions[key]; }));
+    return Promise.all(got).then(function (s) {
+      return L.pos ? withPositions(postings(s[0]), s[1]) : postings(s[0]);
+    });
   };
   /** Reads until the top k are settled; resolves to this reader. */
   Reader.prototype.top = function (k) {
@@ -344,8 +444,15 @@
       if (self.generation !== generation) return self;
       var lists = self.needed(k);
       if (!lists.length) return self;
-      return Promise.all(lists.map(function (li) { return self.part(li); })).then(function (parts) {
-        parts.forEach(function (list, j) { self.take(lists[j], list); });
+      // Several blocks of a list in one round where needed() foresees them
+      // (or the list is being read deep), instead of a round each.
+      var reads = [];
+      lists.forEach(function (li) {
+        var L = self.lists[li];
+        for (var a = 0; a < self.ahead[li] && (L.parts + a === 0 || (L.parts + a - 1) * 3 < L.rest.length); a++) reads.push([li, a]);
+      });
+      return Promise.all(reads.map(function (r) { return self.part(r[0], r[1]); })).then(function (parts) {
+        parts.forEach(function (list, j) { self.take(reads[j][0], list); });
         return step();
       });
     }
@@ -361,7 +468,6 @@
    * read (then `found` is a lower bound), and more(k2) to read on for the
    * top k2. Starting a search stops the reading of earlier ones.
    */
-  var generation = 0;
   function search(query, filters, k) {
     var mine = ++generation;
     tops = [];
@@ -389,11 +495,11 @@
           return s;
         });
         // Without filters, the page shown is mostly the first results of
-        // the terms' lists: each common term's top file holds them, one
-        // request instead of one per result, loaded while the lists are read.
-        tops = sets.length ? [] : entries.filter(function (e) { return e[2] > m.top; }).map(function (e) {
-          return topFile(e[0]).catch(function () { return null; });
-        });
+        // the rarest term's list (every result is in it): its top file holds
+        // them, one request instead of one per result, loaded while the
+        // lists are read.
+        var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
+        tops = sets.length || !rarest || rarest[2] <= m.top ? [] : [topFile(rarest[0]).catch(function () { return null; })];
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
           sets.sort(function (x, y) { return x.size - y.size; });
@@ -406,10 +512,15 @@
           var all = { terms: terms, total: hits.length, hits: hits, more: function () { return Promise.resolve(all); } };
           return all;
         }
-        var reader = new Reader(q, entries, function (doc) {
-          for (var i = 0; i < sets.length; i++) if (!sets[i].has(doc)) return false;
-          return true;
-        });
+        var allowed = null;
+        if (sets.length) {
+          allowed = new Uint8Array(m.docs);
+          sets[0].forEach(function (doc) {
+            for (var i = 1; i < sets.length; i++) if (!sets[i].has(doc)) return;
+            allowed[doc] = 1;
+          });
+        }
+        var reader = new Reader(q, entries, allowed, m.docs);
         reader.generation = mine;
         function result(kk) {
           return reader.top(kk).then(function (r) {
@@ -569,6 +680,7 @@
           global.document.body.setAttribute('data-search-done', String(seq));
         });
       }).catch(function (e) {
+        if (mine !== seq || e instanceof Stale) return;
         status.textContent = '検索できませんでした（' + e.message + '）。';
       });
     }
@@ -595,6 +707,8 @@
     input.addEventListener('input', run);
     form.addEventListener('change', function (e) { if (e.target.type === 'checkbox') run(); });
     readUrl();
+    // The first keypress should not wait for what every search needs.
+    meta().catch(function () { return null; });
     run();
   }
 
