@@ -46,5 +46,38 @@ pub struct Fields<T> {
 pub fn impact(idf: Fields<f64>, tf: Fields<u32>, len: Fields<u64>, avg: Fields<f64>) -> u32 {
     let s = NAME_BOOST * bm25(idf.name, tf.name, len.name, avg.name)
         + bm25(idf.text, tf.text, len.text, avg.text);
-    (s * SCALE).round() as u32
+    // The browser keeps impacts in 16 bits. bm25 is at most idf·(k1+1), so
+    // this bound is never reached by a real guidebook; it is a guarantee.
+    (s * SCALE).round().min(f64::from(MAX_IMPACT)) as u32
+}
+
+/// The largest impact (see `impact`).
+pub const MAX_IMPACT: u16 = i16::MAX as u16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impacts_fit_in_sixteen_bits() {
+        // A term in one document of a billion, repeated, in the shortest fields.
+        let idf = idf(1, 1_000_000_000);
+        let top = impact(
+            Fields {
+                name: idf,
+                text: idf,
+            },
+            Fields {
+                name: 1000,
+                text: 1000,
+            },
+            Fields { name: 1, text: 1 },
+            Fields {
+                name: 100.0,
+                text: 100.0,
+            },
+        );
+        assert!(top <= u32::from(MAX_IMPACT));
+        assert!(top > 1000, "{top}");
+    }
 }

@@ -284,11 +284,12 @@
       };
     });
     // Per document, in flat arrays (a deep read sees tens of thousands):
-    // its impact in each list (-1 unseen), the lists it was seen in, and
-    // the sum of its impacts so far; positions per phrase list.
-    this.imp = this.lists.map(function () { return new Int32Array(docs).fill(-1); });
+    // its impact in each list (-1 unseen; an impact is at most a few
+    // thousand, see rank.rs), the lists it was seen in, and the sum of its
+    // impacts so far; positions per phrase list.
+    this.imp = this.lists.map(function () { return new Int16Array(docs).fill(-1); });
     this.pos = this.lists.map(function (L) { return L.pos ? new Map() : null; });
-    this.known = new Uint8Array(docs);
+    this.known = new Uint16Array(docs);
     this.sum = new Int32Array(docs);
     // null: every document; else 1 where the filters allow.
     this.allowed = allowed;
@@ -701,6 +702,9 @@
           shown = Math.min(shown + PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
         });
+      }).catch(function (e) {
+        if (mine !== seq || e instanceof Stale) return;
+        status.textContent = '検索できませんでした（' + e.message + '）。';
       });
     });
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
