@@ -356,7 +356,10 @@
     cands.length = live;
     return live;
   };
-  /** The lists to read further for the top k; none when they are settled. */
+  /**
+   * What to read further for the top k, as [list, parts] pairs (parts: how
+   * many of its next parts, in one round); none when they are settled.
+   */
   Reader.prototype.needed = function (k) {
     if (!this.sorted) { this.matches.sort(byRank); this.sorted = true; }
     var lists = this.lists, need = {}, all = false;
@@ -400,26 +403,29 @@
         }
       });
     }
-    var out = [];
-    this.ahead = lists.map(function (L, i) {
-      if (level[i] === Infinity) return L.parts >= 2 ? 2 : 1;
+    // How many parts of a list to read in one round: several where the
+    // level foresees them, two once the list is being read deep, else one.
+    function ahead(L, i) {
+      var left = 1 + L.rest.length / 3 - L.parts;
+      if (level[i] === Infinity) return Math.min(L.parts >= 2 ? 2 : 1, left);
       // Blocks until the frontier (the next block's first impact) is low
       // enough; but candidates found on the way settle sooner, so no more
       // than a few times what was read of the list so far.
-      var a = 1, more = L.rest[(L.parts - 1) * 3 + 2] || 0;
-      while (a < MAX_AHEAD && (L.parts + a - 1) * 3 < L.rest.length && L.rest[(L.parts + a - 1) * 3] > level[i]) {
+      var a = 1, more = L.rest[(L.parts - 1) * 3 + 2];
+      while (a < Math.min(MAX_AHEAD, left) && L.rest[(L.parts + a - 1) * 3] > level[i]) {
         more += L.rest[(L.parts + a - 1) * 3 + 2];
         if (more > AHEAD_FACTOR * L.read) break;
         a++;
       }
       return a;
-    });
-    lists.forEach(function (L, i) { if (L.frontier >= 0 && (all || need[i])) out.push(i); });
+    }
+    var out = [];
+    lists.forEach(function (L, i) { if (L.frontier >= 0 && (all || need[i])) out.push([i, ahead(L, i)]); });
     if (!out.length && !this.final()) {
       // Settled; finish anyway when little is left, for an exact count.
       var left = 0;
       lists.forEach(function (L) { if (L.frontier >= 0) left += L.df - L.read; });
-      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push(i); });
+      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push([i, 1]); });
     }
     return out;
   };
@@ -443,15 +449,11 @@
       // A newer search started (the next key was typed): stop loading for
       // this one, whose results nobody will show.
       if (self.generation !== generation) return self;
-      var lists = self.needed(k);
-      if (!lists.length) return self;
-      // Several blocks of a list in one round where needed() foresees them
-      // (or the list is being read deep), instead of a round each.
       var reads = [];
-      lists.forEach(function (li) {
-        var L = self.lists[li];
-        for (var a = 0; a < self.ahead[li] && (L.parts + a === 0 || (L.parts + a - 1) * 3 < L.rest.length); a++) reads.push([li, a]);
+      self.needed(k).forEach(function (want) {
+        for (var a = 0; a < want[1]; a++) reads.push([want[0], a]);
       });
+      if (!reads.length) return self;
       return Promise.all(reads.map(function (r) { return self.part(r[0], r[1]); })).then(function (parts) {
         parts.forEach(function (list, j) { self.take(reads[j][0], list); });
         return step();
