@@ -2,12 +2,13 @@
 //! Node over the built `search/` files) and `carebook search --json` return
 //! the same records in the same order, over many queries: the top ten on
 //! the sample guidebook, and the top 10 and 45 on a synthetic guidebook of
-//! 3,000 facilities whose postings span many blocks, so that reading stops
-//! early and reads on. Needs `node` (installed by .ci/run) and the `synth`
+//! 10,000 facilities whose postings span many blocks and pages, so that
+//! reading stops early, reads on, and looks documents up in pages. Needs `node` (installed by .ci/run) and the `synth`
 //! example (built by `cargo test`); fails if either is missing.
 
 mod common;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -70,6 +71,9 @@ const QUERIES: &[Case] = &[
 const SYNTH_QUERIES: &[Case] = &[
     ("訪問看護", &[], &[], &[]),
     ("訪問看護 看取り", &[], &[], &[]),
+    ("訪問看護 看取り", &[], &["nakamoto"], &[]),
+    ("地域包括支援センター", &[], &["tamatsu"], &[]),
+    ("クリニック 往診", &[], &[], &[]),
     ("看取り", &["clinic"], &["nakamichi"], &[]),
     ("薬局 無菌調剤", &[], &[], &[]),
     ("クリニック", &[], &[], &[]),
@@ -91,8 +95,9 @@ const SYNTH_QUERIES: &[Case] = &[
 ];
 
 /// Runs the browser search over `cases` (each for its top `k`) and the CLI,
-/// and compares. Returns how many found something.
-fn compare(site: &Path, cases: &[Case], k: usize) -> usize {
+/// and compares. Returns how many found something, and how many index
+/// files of each kind the browser loaded.
+fn compare(site: &Path, cases: &[Case], k: usize) -> (usize, HashMap<String, u64>) {
     let index = index_of(site);
     let list: Vec<Value> = cases
         .iter()
@@ -115,7 +120,11 @@ fn compare(site: &Path, cases: &[Case], k: usize) -> usize {
     assert_eq!(browser.len(), cases.len());
 
     let mut nonempty = 0;
+    let mut loads: HashMap<String, u64> = HashMap::new();
     for ((q, t, a, c), from_browser) in cases.iter().zip(&browser) {
+        for (kind, n) in from_browser["loads"].as_object().unwrap() {
+            *loads.entry(kind.clone()).or_default() += n.as_u64().unwrap();
+        }
         let mut args: Vec<String> = vec![
             "search".into(),
             "--json".into(),
@@ -160,7 +169,7 @@ fn compare(site: &Path, cases: &[Case], k: usize) -> usize {
             nonempty += 1;
         }
     }
-    nonempty
+    (nonempty, loads)
 }
 
 #[test]
@@ -168,7 +177,7 @@ fn browser_and_cli_rank_the_same() {
     let tmp = TempDir::new("parity");
     let out = tmp.path().join("site");
     build(&repo(), &out);
-    let nonempty = compare(&out, QUERIES, 10);
+    let (nonempty, _) = compare(&out, QUERIES, 10);
     assert!(nonempty >= 30, "only {nonempty} queries found anything");
 }
 
@@ -190,7 +199,7 @@ fn browser_and_cli_rank_the_same_when_reading_stops_early() {
     let tmp = TempDir::new("parity-synth");
     let root = tmp.path().join("guidebook");
     let o = Command::new(synth())
-        .arg("3000")
+        .arg("10000")
         .arg(&root)
         .output()
         .unwrap();
@@ -201,7 +210,15 @@ fn browser_and_cli_rank_the_same_when_reading_stops_early() {
     let blocks = std::fs::read_dir(out.join("search/b")).unwrap().count();
     assert!(blocks > 100, "only {blocks} postings blocks");
     for k in [10, 45] {
-        let nonempty = compare(&out, SYNTH_QUERIES, k);
+        let (nonempty, loads) = compare(&out, SYNTH_QUERIES, k);
         assert_eq!(nonempty, SYNTH_QUERIES.len(), "top {k}");
+        // Every way of reading was taken: blocks, their positions, and
+        // pages (candidates looked up, filters covered), theirs too.
+        for kind in ["b", "p", "r", "q"] {
+            assert!(
+                loads.get(kind).copied().unwrap_or(0) > 0,
+                "top {k}: no {kind}/ files read: {loads:?}"
+            );
+        }
     }
 }

@@ -8,10 +8,16 @@
 //!   modulo the shard count). Per term: its id, whether its postings carry
 //!   positions, its document count, its best postings (the head), and the
 //!   first impact, first document and length of each further block. Facet values
-//!   (`\u{1}type/clinic`) are terms too, with their documents in order;
+//!   (`\u{1}type/clinic`) are terms too, with their documents in order
+//!   (as gaps, or as runs: a type or an area is a few runs);
 //! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
 //! - `search/p/ID-I.js`: the positions of block I's postings, for a CJK
 //!   trigram, loaded only when the query has it in a phrase;
+//! - `search/r/ID-J.js`: page J of a long list, in document order, and
+//!   `search/q/ID-J.js` its positions (for a trigram). A filtered search
+//!   reads the pages that cover its filter (a type or an area is a range of
+//!   document numbers), and a document seen in other lists costs one page,
+//!   not the list read down to it;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
 //!   term with more than TOP: the first two pages of results of a one-word
 //!   query, and most of the first page of a query where it is the rarest
@@ -55,10 +61,14 @@ const WHOLE: usize = 64;
 const HEAD: usize = 32;
 const FIRST_BLOCK: usize = 256;
 const MAX_BLOCK: usize = 4096;
+/// A list longer than this also gets document-ordered pages of this many
+/// postings (the last fewer); its entry holds where each page starts.
+const PAGED: usize = 1024;
+const PAGE: usize = 512;
 /// Two pages of results (search.js shows ten): a term with more documents
 /// gets their display records in one file.
 const TOP: usize = 20;
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -181,9 +191,29 @@ fn encode(out: &mut String, postings: &[Posting]) {
     }
 }
 
+/// Encodes a document-ordered page whose documents start at `first`: the
+/// least impact, then per document its gap (the first from `first`) and
+/// its impact above the least.
+fn encode_page(out: &mut String, first: u32, postings: &[&Posting]) {
+    let Some(least) = postings.iter().map(|p| p.impact).min() else {
+        return;
+    };
+    varint(out, u64::from(least));
+    let mut prev = first;
+    for p in postings {
+        varint(out, u64::from(p.doc - prev));
+        varint(out, u64::from(p.impact - least));
+        prev = p.doc;
+    }
+}
+
 /// Encodes the positions of `postings`, in their order: per document the
 /// count, the first, then the gaps.
-fn encode_positions(out: &mut String, postings: &[Posting], all: &[u32]) {
+fn encode_positions<'a>(
+    out: &mut String,
+    postings: impl IntoIterator<Item = &'a Posting>,
+    all: &[u32],
+) {
     for p in postings {
         let mine = &all[p.pos.0 as usize..p.pos.1 as usize];
         varint(out, mine.len() as u64);
@@ -195,14 +225,35 @@ fn encode_positions(out: &mut String, postings: &[Posting], all: &[u32]) {
     }
 }
 
-fn encode_docs(docs: &[u32]) -> String {
-    let mut s = String::with_capacity(docs.len() * 2);
+/// Sorted document numbers as gaps (the first from 0).
+fn encode_gaps(docs: &[u32]) -> String {
+    let mut gaps = String::with_capacity(docs.len() * 2);
     let mut prev = 0u32;
     for &doc in docs {
-        varint(&mut s, u64::from(doc - prev));
+        varint(&mut gaps, u64::from(doc - prev));
         prev = doc;
     }
-    s
+    gaps
+}
+
+/// A facet's documents (sorted), as gaps, or as runs of consecutive
+/// documents after a `~` where that is shorter: a type or an area is a few
+/// runs in guidebook order.
+fn encode_docs(docs: &[u32]) -> String {
+    let gaps = encode_gaps(docs);
+    let mut runs = String::from("~");
+    let mut end = 0u32;
+    for run in docs.chunk_by(|a, b| a + 1 == *b) {
+        // the gap from the end of the previous run, the run's length
+        varint(&mut runs, u64::from(run[0] - end));
+        varint(&mut runs, run.len() as u64);
+        end = run[0] + run.len() as u32;
+    }
+    if runs.len() < gaps.len() {
+        runs
+    } else {
+        gaps
+    }
 }
 
 /// Block sizes after the head: doubling, then steady.
@@ -320,6 +371,15 @@ impl Builder {
             list.postings
                 .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
             let positions = is_trigram(term).then_some(list.positions.as_slice());
+            // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", body)
+            let put = |dir: &str, call: &str, i: usize, body: &str| {
+                let path = format!("search/{dir}/{id}-{i}.js");
+                out.write_owned(
+                    &path,
+                    format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n").into_bytes(),
+                )
+                .map_err(|e| io(&path, e))
+            };
             let parts = blocks(list.postings.len());
             let (mut head, mut head_pos) = (String::new(), String::new());
             let mut rest: Vec<u32> = Vec::new();
@@ -335,21 +395,35 @@ impl Builder {
                 rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
                 buf.clear();
                 encode(&mut buf, slice);
-                let path = format!("search/b/{id}-{i}.js");
-                out.write_owned(
-                    &path,
-                    format!("carebookSearch.block(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
-                )
-                .map_err(|e| io(&path, e))?;
+                put("b", "block", i, &buf)?;
                 if let Some(all) = positions {
                     buf.clear();
                     encode_positions(&mut buf, slice, all);
-                    let path = format!("search/p/{id}-{i}.js");
-                    out.write_owned(
-                        &path,
-                        format!("carebookSearch.positions(\"{id}-{i}\",\"{buf}\");\n").into_bytes(),
-                    )
-                    .map_err(|e| io(&path, e))?;
+                    put("p", "positions", i, &buf)?;
+                }
+            }
+            // Document-ordered pages: a filtered search reads the range of
+            // its filter, and a candidate's impact (or absence) costs one
+            // page, not the list down to it.
+            let mut starts = Vec::new();
+            if list.postings.len() > PAGED {
+                let mut by_doc: Vec<&Posting> = list.postings.iter().collect();
+                by_doc.sort_unstable_by_key(|p| p.doc);
+                for (page, mine) in by_doc.chunks(PAGE).enumerate() {
+                    // The first page starts at document 0, the others at
+                    // their first document.
+                    let first = if page == 0 { 0 } else { mine[0].doc };
+                    if page > 0 {
+                        starts.push(first);
+                    }
+                    buf.clear();
+                    encode_page(&mut buf, first, mine);
+                    put("r", "page", page, &buf)?;
+                    if let Some(all) = positions {
+                        buf.clear();
+                        encode_positions(&mut buf, mine.iter().copied(), all);
+                        put("q", "pagePositions", page, &buf)?;
+                    }
                 }
             }
             if list.postings.len() > TOP {
@@ -368,10 +442,19 @@ impl Builder {
                 )
                 .map_err(|e| io(&path, e))?;
             }
-            let v = if positions.is_some() {
-                json!([id, 1, list.postings.len(), head, rest, head_pos])
-            } else {
-                json!([id, 0, list.postings.len(), head, rest])
+            let df = list.postings.len();
+            let v = match (positions.is_some(), starts.is_empty()) {
+                (true, true) => json!([id, 1, df, head, rest, head_pos]),
+                (false, true) => json!([id, 0, df, head, rest]),
+                (p, false) => json!([
+                    id,
+                    u8::from(p),
+                    df,
+                    head,
+                    rest,
+                    head_pos,
+                    encode_gaps(&starts)
+                ]),
             };
             entries.push((term.clone(), v.to_string()));
         }
@@ -443,6 +526,17 @@ mod tests {
         varint(&mut s, 1000);
         assert_eq!(s, "AfgBof");
         assert_eq!(shard_of("看取", 1), 0);
+    }
+
+    #[test]
+    fn facet_lists_take_the_shorter_encoding() {
+        // gaps 1, 2, 3: shorter than three runs
+        assert_eq!(encode_docs(&[1, 3, 6]), "BCD");
+        // one run: from 2, 100 long
+        let run: Vec<u32> = (2..102).collect();
+        assert_eq!(encode_docs(&run), "~CkD");
+        // two runs, 0..4 and 6..8, shorter than gaps ABBBDB
+        assert_eq!(encode_docs(&[0, 1, 2, 3, 6, 7]), "~AECC");
     }
 
     #[test]

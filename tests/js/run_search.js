@@ -1,6 +1,7 @@
 // Runs the site's own search.js under Node over a list of queries and prints
 // for each its top k (default 10) records as "kind:id" and its total (null
-// when only the top was read), for comparison with `carebook search --json`.
+// when only the top was read), for comparison with `carebook search --json`,
+// and how many index files of each kind (b, p, r, q, ...) it loaded.
 // Usage: node run_search.js SITE_DIR QUERIES.json
 'use strict';
 const fs = require('fs');
@@ -8,9 +9,12 @@ const path = require('path');
 const vm = require('vm');
 
 const [site, queriesFile] = process.argv.slice(2);
+let loads = {};
 globalThis.carebookSearch = {
   base: path.join(site, 'search') + path.sep,
   loader(p) {
+    const kind = p.split('/')[0];
+    loads[kind] = (loads[kind] || 0) + 1;
     vm.runInThisContext(fs.readFileSync(path.join(site, 'search', p), 'utf8'), { filename: p });
     return Promise.resolve();
   },
@@ -25,11 +29,12 @@ const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
     // The top k: the first search settles at least k, as the page's first
     // page does; more(k) reads on, as its "show more" button does.
     const k = q.k || 10;
+    loads = {};
     let res = await S.search(q.q, q.filters, Math.min(k, 20));
     if (res.hits.length < k && res.total == null) res = await res.more(k);
     const top = res.hits.slice(0, k);
     const shown = await S.display(top.map((h) => h.doc));
-    out.push({ top: shown.map((d) => `${d.kind}:${d.id}`), total: res.total });
+    out.push({ top: shown.map((d) => `${d.kind}:${d.id}`), total: res.total, loads });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => {

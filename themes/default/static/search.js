@@ -12,7 +12,7 @@
   // Results per page, and the top that a search settles first: ten fill
   // three phone screens, and settle with far less reading than twenty.
   var PAGE = 10;
-  var store = { meta: null, shards: {}, docs: {}, blocks: {}, positions: {}, tops: {}, shown: {} };
+  var store = { meta: null, shards: {}, docs: {}, blocks: {}, positions: {}, pages: {}, pagePositions: {}, tops: {}, shown: {} };
   var waiting = {};
 
   function settle(key, value) {
@@ -27,6 +27,8 @@
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
   S.block = function (key, s) { store.blocks[key] = s; settle('b' + key, s); };
   S.positions = function (key, s) { store.positions[key] = s; settle('p' + key, s); };
+  S.page = function (key, s) { store.pages[key] = s; settle('r' + key, s); };
+  S.pagePositions = function (key, s) { store.pagePositions[key] = s; settle('q' + key, s); };
   S.top = function (id, docs, rows) {
     docs.forEach(function (d, i) { store.shown[d] = rows[i]; });
     store.tops[id] = true;
@@ -79,7 +81,8 @@
       function (e) { active--; t.reject(e); pump(); });
   }
   function part(key, path, have) {
-    if (have()) return Promise.resolve(have());
+    // (an empty page is '')
+    if (have() != null) return Promise.resolve(have());
     var t = loading[key];
     if (t) {
       // Wanted by the newest search too: not to be dropped.
@@ -213,6 +216,16 @@
     }
     return { docs: docs, impacts: impacts, pos: null };
   }
+  /** Postings of a document-ordered page whose documents start at `first`. */
+  function pagePostings(s, first) {
+    var v = varints(s), docs = [], impacts = [], doc = first;
+    for (var i = 1; i < v.length; i += 2) {
+      doc += v[i];
+      docs.push(doc);
+      impacts.push(v[0] + v[i + 1]);
+    }
+    return { docs: docs, impacts: impacts, pos: null };
+  }
   /** Sets the positions of a part's postings, given in their order. */
   function withPositions(part, s) {
     var v = varints(s), i = 0;
@@ -223,9 +236,19 @@
     });
     return part;
   }
+  /** A facet's documents: gaps, or after '~' runs (gap from the last run's end, length). */
   function docList(s) {
-    var v = varints(s), out = [], doc = 0;
-    for (var i = 0; i < v.length; i++) { doc += v[i]; out.push(doc); }
+    var out = [], doc = 0, i;
+    if (s.charAt(0) === '~') {
+      var r = varints(s.slice(1));
+      for (i = 0; i < r.length; i += 2) {
+        doc += r[i];
+        for (var end = doc + r[i + 1]; doc < end; doc++) out.push(doc);
+      }
+      return out;
+    }
+    var v = varints(s);
+    for (i = 0; i < v.length; i++) { doc += v[i]; out.push(doc); }
     return out;
   }
 
@@ -246,9 +269,14 @@
   // Reading stops once the top results are settled; but when what is left
   // unread is this small, it is read too, for an exact count.
   var CHEAP_REST = 1000;
-  // Blocks of one list asked for at once, at most: one wave of requests.
+  // Blocks or pages of one list asked for at once, at most: one wave of
+  // requests.
   var MAX_AHEAD = 6;
   var AHEAD_FACTOR = 2;
+  // A filtered search reads the pages of one list that cover the filter
+  // (then it knows every match) once they cost no more bytes than this, or
+  // than it has read so far: so never much more than the cheaper way.
+  var COVER_FREE = 4096;
 
   function byRank(x, y) { return y.score - x.score || x.doc - y.doc; }
 
@@ -264,10 +292,48 @@
     });
   }
 
+  /** The documents allowed, as runs [from, to). */
+  function runsOf(allowed) {
+    var runs = [];
+    for (var d = 0; d < allowed.length; d++) {
+      if (!allowed[d]) continue;
+      var last = runs[runs.length - 1];
+      if (last && last[1] === d) last[1] = d + 1;
+      else runs.push([d, d + 1]);
+    }
+    return runs;
+  }
+
+  /** The page of list L whose range holds doc. */
+  function pageOf(L, doc) {
+    var lo = 0, hi = L.starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (L.starts[mid] <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  // Bytes per posting, roughly, in blocks (best first, so that one impact
+  // serves many) and in pages (an impact each), and of positions.
+  var BLOCK_BYTES = 1.3, PAGE_BYTES = 2.1, POSITION_BYTES = 3.2;
+  function cost(L, postings, paged) {
+    return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + (L.pos ? POSITION_BYTES : 0));
+  }
+
+  /** Postings of list L to read before its frontier is at most lv. */
+  function toLevel(L, lv) {
+    var n = 0;
+    for (var b = L.parts; (b - 1) * 3 < L.rest.length && L.rest[(b - 1) * 3] > lv; b++) n += L.rest[(b - 1) * 3 + 2];
+    return n;
+  }
+
   /**
    * One query's reading state. Each term's postings come best first, so
    * what is unread bounds every document not yet seen complete; reading
-   * goes on only while such a document could still enter the top k.
+   * goes on only while such a document could still enter the top k. A long
+   * list also has pages in document order: one tells, for every document
+   * of its range, whether it is in the list and with what impact.
    */
   function Reader(q, entries, allowed, docs) {
     var self = this;
@@ -278,9 +344,12 @@
     var inPhrase = {};
     q.phrases.forEach(function (ph) { ph.forEach(function (t) { inPhrase[t[1]] = true; }); });
     this.lists = entries.map(function (e, i) {
+      // where each page starts, and which pages are read
+      var starts = e[6] ? [0].concat(docList(e[6])) : null;
       return {
         id: e[0], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
         parts: 0, read: 0, frontier: Infinity, next: 0,
+        starts: starts, got: starts ? new Uint8Array(starts.length) : null,
       };
     });
     // Per document, in flat arrays (a deep read sees tens of thousands):
@@ -291,24 +360,33 @@
     this.pos = this.lists.map(function (L) { return L.pos ? new Map() : null; });
     this.known = new Uint16Array(docs);
     this.sum = new Int32Array(docs);
-    // null: every document; else 1 where the filters allow.
+    // null: every document; else 1 where the filters allow, and as runs.
     this.allowed = allowed;
+    this.runs = allowed ? runsOf(allowed) : null;
     // Documents seen in some lists but not all (and, until the next
     // compact(), some that became complete or cannot match).
     this.cands = [];
     this.matches = [];
     this.sorted = true;
+    // Every match is among the documents seen: a list was read to its end,
+    // or over the whole filter.
     this.exhausted = false;
+    // Bytes read so far, roughly; the list whose pages are read to cover the
+    // filter, and those pages: [list, pages].
+    this.spent = 0;
+    this.cover = null;
   }
-  Reader.prototype.take = function (li, part) {
-    var L = this.lists[li], n = this.lists.length;
+  /** Records the postings of a part of list li, but for documents known in it. */
+  Reader.prototype.register = function (li, part, paged) {
+    var n = this.lists.length;
     var docs = part.docs, impacts = part.impacts, allowed = this.allowed;
     var imp = this.imp[li], pos = this.pos[li], known = this.known, sum = this.sum, cands = this.cands;
+    this.spent += cost(this.lists[li], docs.length, paged);
     for (var j = 0; j < docs.length; j++) {
       var doc = docs[j];
-      if (allowed && !allowed[doc]) continue;
+      if ((allowed && !allowed[doc]) || imp[doc] >= 0) continue;
       if (known[doc] === 0) {
-        // Once a list is read to its end, a document it lacks cannot match.
+        // Once a list is exhausted, a document it lacks cannot match.
         if (this.exhausted) continue;
         cands.push(doc);
       }
@@ -322,7 +400,12 @@
         }
       }
     }
-    L.read += docs.length;
+  };
+  /** The next part of list li, best first, read. */
+  Reader.prototype.take = function (li, part) {
+    var L = this.lists[li];
+    this.register(li, part, false);
+    L.read += part.docs.length;
     L.parts++;
     var r = (L.parts - 1) * 3;
     if (r < L.rest.length) {
@@ -333,9 +416,21 @@
       this.exhausted = true;
     }
   };
+  /** Page J of list li read: its range of documents is known in the list. */
+  Reader.prototype.takePage = function (li, J, part) {
+    var L = this.lists[li], c = this.cover;
+    this.register(li, part, true);
+    L.got[J] = 1;
+    if (c && c[0] === li && c[1].every(function (p) { return L.got[p]; })) {
+      L.frontier = -1;
+      this.exhausted = true;
+      this.cover = null;
+    }
+  };
   /**
-   * Drops the candidates that are complete or lack a list read to its end,
-   * and calls visit(doc, ub) for the rest with their upper bound.
+   * Drops the candidates that are complete or that a list lacks (read to
+   * its end, or the page of their range read), and calls visit(doc, ub)
+   * for the rest with their upper bound.
    */
   Reader.prototype.compact = function (visit) {
     var lists = this.lists, imp = this.imp, sum = this.sum, known = this.known, n = lists.length;
@@ -347,7 +442,7 @@
       for (var i = 0; i < n; i++) {
         if (imp[i][doc] >= 0) continue;
         var L = lists[i];
-        if (L.frontier < 0) continue next;
+        if (L.frontier < 0 || (L.got && L.got[pageOf(L, doc)])) continue next;
         ub += doc >= L.next ? L.frontier : L.frontier - 1;
       }
       cands[live++] = doc;
@@ -357,12 +452,43 @@
     return live;
   };
   /**
-   * What to read further for the top k, as [list, parts] pairs (parts: how
-   * many of its next parts, in one round); none when they are settled.
+   * With a filter: the list whose pages over the filter (or whose rest, if
+   * it has no pages) cost least, as { li, pages } or { li, ahead }, when
+   * that is cheap enough to read now. Once one list is covered, every match
+   * is known; covering the others settles them.
+   */
+  Reader.prototype.covering = function (eligible) {
+    if (!this.runs) return null;
+    var self = this, best = null;
+    this.lists.forEach(function (L, i) {
+      if (L.frontier < 0 || !eligible(i)) return;
+      var pages = null, bytes;
+      if (L.starts) {
+        pages = [];
+        self.runs.forEach(function (r) {
+          for (var p = pageOf(L, r[0]), to = pageOf(L, r[1] - 1); p <= to; p++) {
+            if (pages[pages.length - 1] !== p) pages.push(p);
+          }
+        });
+        bytes = cost(L, pages.filter(function (p) { return !L.got[p]; }).length * L.df / L.starts.length, true);
+      } else bytes = cost(L, L.df - L.read, false);
+      if (!best || bytes < best.bytes) best = { li: i, pages: pages, bytes: bytes };
+    });
+    if (this.cover) best = { li: this.cover[0], pages: this.cover[1] };
+    else if (!best || best.bytes > Math.max(COVER_FREE, this.spent)) return null;
+    var L = this.lists[best.li];
+    if (!best.pages) return { li: best.li, ahead: 1 + L.rest.length / 3 - L.parts };
+    this.cover = [best.li, best.pages];
+    var left = best.pages.filter(function (p) { return !L.got[p]; });
+    return { li: best.li, pages: left.slice(0, 2 * MAX_AHEAD) };
+  };
+  /**
+   * What to read further for the top k, as { li, ahead } (the next parts
+   * of list li, in one round) or { li, pages }; none when they are settled.
    */
   Reader.prototype.needed = function (k) {
     if (!this.sorted) { this.matches.sort(byRank); this.sorted = true; }
-    var lists = this.lists, need = {}, all = false;
+    var lists = this.lists, need = {}, all = false, unseen = -1;
     var kth = this.matches.length >= k ? this.matches[k - 1] : null;
     function contends(score, doc) {
       return !kth || score > kth.score || (score === kth.score && doc < kth.doc);
@@ -375,22 +501,23 @@
         else {
           // Unseen documents could still enter: read on where the bound
           // drops most per posting read.
-          var best = -1, gain = -1;
+          var gain = -1;
           lists.forEach(function (L, i) {
             if (L.frontier < 0) return;
             var r = L.parts * 3, after = r < L.rest.length ? L.rest[r] : 0;
             var g = (L.frontier - after) / L.rest[r - 1];
-            if (g > gain) { gain = g; best = i; }
+            if (g > gain) { gain = g; unseen = i; }
           });
-          need[best] = true;
         }
       }
     }
     // For each list, the impact its frontier must fall to before every
-    // candidate that lacks it is settled: how far to read ahead.
+    // candidate that lacks it is settled (how far to read ahead), and the
+    // pages that hold those candidates.
     var level = lists.map(function () { return Infinity; });
+    var wanted = lists.map(function () { return null; });
     if (!all) {
-      var imp = this.imp, n = lists.length;
+      var imp = this.imp, n = lists.length, best = [];
       this.compact(function (doc, ub) {
         if (!contends(ub, doc)) return;
         for (var j = 0; j < n; j++) {
@@ -401,7 +528,30 @@
             level[j] = Math.min(level[j], kth.score - rest - 1);
           }
         }
+        if (kth) want(doc);
+        else best.push([ub, doc]);
       });
+      // Without a k-th result yet, every candidate contends: the pages of
+      // those with the best bounds come first, as they may settle the rest.
+      if (!kth) {
+        best.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1]; });
+        best.slice(0, 2 * k).forEach(function (b) { want(b[1]); });
+      }
+    }
+    if (!all) {
+      // Unseen documents could match: any list; else those that
+      // candidates lack.
+      var cover = this.covering(function (i) { return unseen >= 0 || need[i]; });
+      if (cover) return [cover];
+    }
+    function want(doc) {
+      for (var j = 0; j < lists.length; j++) {
+        var L = lists[j];
+        // (Pages of a phrase's terms carry positions: reading on costs less.)
+        if (imp[j][doc] >= 0 || !L.starts || L.pos) continue;
+        var w = wanted[j] || (wanted[j] = {}), p = pageOf(L, doc);
+        w[p] = (w[p] || 0) + 1;
+      }
     }
     // How many parts of a list to read in one round: several where the
     // level foresees them, two once the list is being read deep, else one.
@@ -420,12 +570,27 @@
       return a;
     }
     var out = [];
-    lists.forEach(function (L, i) { if (L.frontier >= 0 && (all || need[i])) out.push([i, ahead(L, i)]); });
+    lists.forEach(function (L, i) {
+      if (L.frontier < 0) return;
+      var w = wanted[i];
+      if (w) {
+        // Candidates settle by their pages when these cost less than
+        // reading the list down to where they would settle.
+        var pages = Object.keys(w).map(Number);
+        if (cost(L, pages.length * L.df / L.starts.length, true) < cost(L, toLevel(L, kth ? level[i] : -1), false)) {
+          pages.sort(function (x, y) { return w[y] - w[x] || x - y; });
+          out.push({ li: i, pages: pages.slice(0, MAX_AHEAD) });
+          if (i === unseen) out.push({ li: i, ahead: 1 });
+          return;
+        }
+      }
+      if (all || need[i] || i === unseen) out.push({ li: i, ahead: ahead(L, i) });
+    });
     if (!out.length && !this.final()) {
       // Settled; finish anyway when little is left, for an exact count.
       var left = 0;
       lists.forEach(function (L) { if (L.frontier >= 0) left += L.df - L.read; });
-      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push([i, 1]); });
+      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push({ li: i, ahead: 1 }); });
     }
     return out;
   };
@@ -442,6 +607,16 @@
       return L.pos ? withPositions(postings(s[0]), s[1]) : postings(s[0]);
     });
   };
+  /** Page J of list li, decoded. */
+  Reader.prototype.page = function (li, J) {
+    var L = this.lists[li], key = L.id + '-' + J;
+    var got = [part('r' + key, 'r/' + key + '.js', function () { return store.pages[key]; })];
+    if (L.pos) got.push(part('q' + key, 'q/' + key + '.js', function () { return store.pagePositions[key]; }));
+    return Promise.all(got).then(function (s) {
+      var p = pagePostings(s[0], L.starts[J]);
+      return L.pos ? withPositions(p, s[1]) : p;
+    });
+  };
   /** Reads until the top k are settled; resolves to this reader. */
   Reader.prototype.top = function (k) {
     var self = this;
@@ -449,13 +624,21 @@
       // A newer search started (the next key was typed): stop loading for
       // this one, whose results nobody will show.
       if (self.generation !== generation) return self;
+      // [list, part ahead] or [list, -1, page]
       var reads = [];
       self.needed(k).forEach(function (want) {
-        for (var a = 0; a < want[1]; a++) reads.push([want[0], a]);
+        if (want.pages) want.pages.forEach(function (p) { reads.push([want.li, -1, p]); });
+        else for (var a = 0; a < want.ahead; a++) reads.push([want.li, a]);
       });
       if (!reads.length) return self;
-      return Promise.all(reads.map(function (r) { return self.part(r[0], r[1]); })).then(function (parts) {
-        parts.forEach(function (list, j) { self.take(reads[j][0], list); });
+      return Promise.all(reads.map(function (r) {
+        return r[1] < 0 ? self.page(r[0], r[2]) : self.part(r[0], r[1]);
+      })).then(function (parts) {
+        parts.forEach(function (got, j) {
+          var r = reads[j];
+          if (r[1] < 0) self.takePage(r[0], r[2], got);
+          else self.take(r[0], got);
+        });
         return step();
       });
     }
