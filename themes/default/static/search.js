@@ -236,20 +236,54 @@
     });
     return part;
   }
-  /** A facet's documents: gaps, or after '~' runs (gap from the last run's end, length). */
-  function docList(s) {
-    var out = [], doc = 0, i;
+  /** Calls fn for each document of a facet: gaps, or after '~' runs (gap from the last run's end, length). */
+  function eachDoc(s, fn) {
+    var doc = 0, i;
     if (s.charAt(0) === '~') {
       var r = varints(s.slice(1));
       for (i = 0; i < r.length; i += 2) {
         doc += r[i];
-        for (var end = doc + r[i + 1]; doc < end; doc++) out.push(doc);
+        for (var end = doc + r[i + 1]; doc < end; doc++) fn(doc);
       }
-      return out;
+      return;
     }
     var v = varints(s);
-    for (i = 0; i < v.length; i++) { doc += v[i]; out.push(doc); }
+    for (i = 0; i < v.length; i++) { doc += v[i]; fn(doc); }
+  }
+  function docList(s) {
+    var out = [];
+    eachDoc(s, function (doc) { out.push(doc); });
     return out;
+  }
+
+  /**
+   * The documents that the filters allow, as { allowed, runs }: allowed
+   * is 1 where every group (the chosen types; the areas; each capability)
+   * has a value the document has; runs are those documents as ranges
+   * [from, to). The last is kept: every key typed has the same filters.
+   */
+  var lastFilter = { key: null };
+  function allowedBy(m, keys, groups) {
+    var key = JSON.stringify(keys);
+    if (lastFilter.key === key) return lastFilter;
+    // passed[doc]: how many groups the document has passed, in order
+    var passed = new Uint8Array(m.docs);
+    groups.forEach(function (g, gi) {
+      g.forEach(function (e) {
+        if (e) eachDoc(e, function (doc) { if (passed[doc] === gi) passed[doc] = gi + 1; });
+      });
+    });
+    var n = groups.length;
+    var runs = [];
+    for (var d = 0; d < passed.length; d++) {
+      passed[d] = passed[d] === n ? 1 : 0;
+      if (!passed[d]) continue;
+      var last = runs[runs.length - 1];
+      if (last && last[1] === d) last[1] = d + 1;
+      else runs.push([d, d + 1]);
+    }
+    lastFilter = { key: key, allowed: passed, runs: runs };
+    return lastFilter;
   }
 
   function fnv(term, shards) {
@@ -266,13 +300,16 @@
   }
 
   /* ---------- top results, as src/search/rank.rs ranks them ---------- */
-  // Reading stops once the top results are settled; but when what is left
-  // unread is this small, it is read too, for an exact count.
+  // Reading stops once the top results are settled; when what is left
+  // unread is this small, it is read after them, for an exact count.
   var CHEAP_REST = 1000;
   // Blocks or pages of one list asked for at once, at most: one wave of
   // requests.
-  var MAX_AHEAD = 6;
-  var AHEAD_FACTOR = 2;
+  var MAX_AHEAD = 8;
+  var AHEAD_FACTOR = 4;
+  // Pages of one list asked for at once: each is small, and a round trip
+  // costs more than a second wave of them.
+  var MAX_PAGES = 12;
   // A filtered search reads the pages of one list that cover the filter
   // (then it knows every match) once they cost no more bytes than this, or
   // than it has read so far: so never much more than the cheaper way.
@@ -290,18 +327,6 @@
         return true;
       });
     });
-  }
-
-  /** The documents allowed, as runs [from, to). */
-  function runsOf(allowed) {
-    var runs = [];
-    for (var d = 0; d < allowed.length; d++) {
-      if (!allowed[d]) continue;
-      var last = runs[runs.length - 1];
-      if (last && last[1] === d) last[1] = d + 1;
-      else runs.push([d, d + 1]);
-    }
-    return runs;
   }
 
   /** The page of list L whose range holds doc. */
@@ -335,7 +360,7 @@
    * list also has pages in document order: one tells, for every document
    * of its range, whether it is in the list and with what impact.
    */
-  function Reader(q, entries, allowed, docs) {
+  function Reader(q, entries, filter, docs) {
     var self = this;
     this.q = q;
     this.termIndex = {};
@@ -350,6 +375,9 @@
         id: e[0], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
         parts: 0, read: 0, frontier: Infinity, next: 0,
         starts: starts, got: starts ? new Uint8Array(starts.length) : null,
+        // 1 for the documents of the pages read; with a filter, the pages
+        // over it, and whether they are being read
+        inPages: starts ? new Uint8Array(docs) : null, paged: 0, cover: null, covering: false,
       };
     });
     // Per document, in flat arrays (a deep read sees tens of thousands):
@@ -361,8 +389,8 @@
     this.known = new Uint16Array(docs);
     this.sum = new Int32Array(docs);
     // null: every document; else 1 where the filters allow, and as runs.
-    this.allowed = allowed;
-    this.runs = allowed ? runsOf(allowed) : null;
+    this.allowed = filter && filter.allowed;
+    this.runs = filter && filter.runs;
     // Documents seen in some lists but not all (and, until the next
     // compact(), some that became complete or cannot match).
     this.cands = [];
@@ -371,10 +399,8 @@
     // Every match is among the documents seen: a list was read to its end,
     // or over the whole filter.
     this.exhausted = false;
-    // Bytes read so far, roughly; the list whose pages are read to cover the
-    // filter, and those pages: [list, pages].
+    // Bytes read so far, roughly.
     this.spent = 0;
-    this.cover = null;
   }
   /** Records the postings of a part of list li, but for documents known in it. */
   Reader.prototype.register = function (li, part, paged) {
@@ -418,13 +444,15 @@
   };
   /** Page J of list li read: its range of documents is known in the list. */
   Reader.prototype.takePage = function (li, J, part) {
-    var L = this.lists[li], c = this.cover;
+    var L = this.lists[li];
     this.register(li, part, true);
     L.got[J] = 1;
-    if (c && c[0] === li && c[1].every(function (p) { return L.got[p]; })) {
+    L.paged++;
+    L.inPages.fill(1, L.starts[J], J + 1 < L.starts.length ? L.starts[J + 1] : L.inPages.length);
+    if (L.covering && L.cover.every(function (p) { return L.got[p]; })) {
+      // Known over the whole filter: as if read to its end.
       L.frontier = -1;
       this.exhausted = true;
-      this.cover = null;
     }
   };
   /**
@@ -442,7 +470,7 @@
       for (var i = 0; i < n; i++) {
         if (imp[i][doc] >= 0) continue;
         var L = lists[i];
-        if (L.frontier < 0 || (L.got && L.got[pageOf(L, doc)])) continue next;
+        if (L.frontier < 0 || (L.inPages && L.inPages[doc])) continue next;
         ub += doc >= L.next ? L.frontier : L.frontier - 1;
       }
       cands[live++] = doc;
@@ -452,41 +480,51 @@
     return live;
   };
   /**
-   * With a filter: the list whose pages over the filter (or whose rest, if
-   * it has no pages) cost least, as { li, pages } or { li, ahead }, when
-   * that is cheap enough to read now. Once one list is covered, every match
-   * is known; covering the others settles them.
+   * With a filter, the lists to cover: whose pages over the filter (or
+   * rest, if it has no pages) are read, as { li, pages } or { li, ahead }.
+   * First the cheapest list, once it costs no more than COVER_FREE or what
+   * was read so far; then every match is known, and each list that the
+   * candidates lack is covered where that costs less than reading its rest.
    */
   Reader.prototype.covering = function (eligible) {
-    if (!this.runs) return null;
-    var self = this, best = null;
+    if (!this.runs) return [];
+    var self = this, options = [];
     this.lists.forEach(function (L, i) {
       if (L.frontier < 0 || !eligible(i)) return;
-      var pages = null, bytes;
-      if (L.starts) {
-        pages = [];
+      if (!L.starts) {
+        options.push({ li: i, bytes: cost(L, L.df - L.read, false), rest: 0, ahead: 1 + L.rest.length / 3 - L.parts });
+        return;
+      }
+      if (!L.cover) {
+        var pages = [];
         self.runs.forEach(function (r) {
           for (var p = pageOf(L, r[0]), to = pageOf(L, r[1] - 1); p <= to; p++) {
             if (pages[pages.length - 1] !== p) pages.push(p);
           }
         });
-        bytes = cost(L, pages.filter(function (p) { return !L.got[p]; }).length * L.df / L.starts.length, true);
-      } else bytes = cost(L, L.df - L.read, false);
-      if (!best || bytes < best.bytes) best = { li: i, pages: pages, bytes: bytes };
+        L.cover = pages;
+      }
+      var left = L.cover.filter(function (p) { return !L.got[p]; });
+      options.push({ li: i, bytes: cost(L, left.length * L.df / L.starts.length, true), rest: cost(L, L.df - L.read, false), pages: left });
     });
-    if (this.cover) best = { li: this.cover[0], pages: this.cover[1] };
-    else if (!best || best.bytes > Math.max(COVER_FREE, this.spent)) return null;
-    var L = this.lists[best.li];
-    if (!best.pages) return { li: best.li, ahead: 1 + L.rest.length / 3 - L.parts };
-    this.cover = [best.li, best.pages];
-    var left = best.pages.filter(function (p) { return !L.got[p]; });
-    return { li: best.li, pages: left.slice(0, 2 * MAX_AHEAD) };
+    var budget = Math.max(COVER_FREE, this.spent), chosen;
+    if (this.exhausted) chosen = options.filter(function (o) { return o.bytes <= Math.max(budget, o.rest); });
+    else {
+      options.sort(function (x, y) { return x.bytes - y.bytes; });
+      chosen = options.length && options[0].bytes <= budget ? [options[0]] : [];
+    }
+    return chosen.map(function (o) {
+      if (!o.pages) return { li: o.li, ahead: o.ahead };
+      self.lists[o.li].covering = true;
+      return { li: o.li, pages: o.pages.slice(0, MAX_PAGES) };
+    });
   };
   /**
    * What to read further for the top k, as { li, ahead } (the next parts
-   * of list li, in one round) or { li, pages }; none when they are settled.
+   * of list li, in one round) or { li, pages }; none when they are settled
+   * (or, when counting, once every match is known or too much is left).
    */
-  Reader.prototype.needed = function (k) {
+  Reader.prototype.needed = function (k, counting) {
     if (!this.sorted) { this.matches.sort(byRank); this.sorted = true; }
     var lists = this.lists, need = {}, all = false, unseen = -1;
     var kth = this.matches.length >= k ? this.matches[k - 1] : null;
@@ -516,6 +554,9 @@
     // pages that hold those candidates.
     var level = lists.map(function () { return Infinity; });
     var wanted = lists.map(function () { return null; });
+    // (and for the list read for unseen documents, where their bound
+    // stops contending)
+    if (unseen >= 0 && kth) level[unseen] = kth.score - (ub - lists[unseen].frontier) - 1;
     if (!all) {
       var imp = this.imp, n = lists.length, best = [];
       this.compact(function (doc, ub) {
@@ -542,7 +583,7 @@
       // Unseen documents could match: any list; else those that
       // candidates lack.
       var cover = this.covering(function (i) { return unseen >= 0 || need[i]; });
-      if (cover) return [cover];
+      if (cover.length) return cover;
     }
     function want(doc) {
       for (var j = 0; j < lists.length; j++) {
@@ -561,10 +602,10 @@
       // Blocks until the frontier (the next block's first impact) is low
       // enough; but candidates found on the way settle sooner, so no more
       // than a few times what was read of the list so far.
-      var a = 1, more = L.rest[(L.parts - 1) * 3 + 2];
+      var a = 1, more = L.rest[(L.parts - 1) * 3 + 2], seen = L.read + (L.starts ? L.paged * L.df / L.starts.length : 0);
       while (a < Math.min(MAX_AHEAD, left) && L.rest[(L.parts + a - 1) * 3] > level[i]) {
         more += L.rest[(L.parts + a - 1) * 3 + 2];
-        if (more > AHEAD_FACTOR * L.read) break;
+        if (more > AHEAD_FACTOR * seen) break;
         a++;
       }
       return a;
@@ -576,21 +617,27 @@
       if (w) {
         // Candidates settle by their pages when these cost less than
         // reading the list down to where they would settle.
+        // (Counting the pages already read, lest many rounds of pages,
+        // each cheaper than the rest of the list, cost more than all of it.)
         var pages = Object.keys(w).map(Number);
-        if (cost(L, pages.length * L.df / L.starts.length, true) < cost(L, toLevel(L, kth ? level[i] : -1), false)) {
+        if (cost(L, (pages.length + L.paged) * L.df / L.starts.length, true) < cost(L, toLevel(L, kth ? level[i] : -1), false)) {
           pages.sort(function (x, y) { return w[y] - w[x] || x - y; });
-          out.push({ li: i, pages: pages.slice(0, MAX_AHEAD) });
+          out.push({ li: i, pages: pages.slice(0, MAX_PAGES) });
           if (i === unseen) out.push({ li: i, ahead: 1 });
           return;
         }
       }
       if (all || need[i] || i === unseen) out.push({ li: i, ahead: ahead(L, i) });
     });
-    if (!out.length && !this.final()) {
-      // Settled; finish anyway when little is left, for an exact count.
+    if (!out.length && counting && !this.final()) {
+      // Settled; finish when little is left, in one round, for an exact count.
       var left = 0;
       lists.forEach(function (L) { if (L.frontier >= 0) left += L.df - L.read; });
-      if (left <= CHEAP_REST) lists.forEach(function (L, i) { if (L.frontier >= 0) out.push({ li: i, ahead: 1 }); });
+      if (left <= CHEAP_REST) {
+        lists.forEach(function (L, i) {
+          if (L.frontier >= 0) out.push({ li: i, ahead: 1 + L.rest.length / 3 - L.parts });
+        });
+      }
     }
     return out;
   };
@@ -617,8 +664,21 @@
       return L.pos ? withPositions(p, s[1]) : p;
     });
   };
-  /** Reads until the top k are settled; resolves to this reader. */
-  Reader.prototype.top = function (k) {
+  /**
+   * While reading goes on, the display rows of the best matches so far
+   * are loaded too (unless a top file will hold them): most stay in the
+   * top, and their rows are then there when the reading settles.
+   */
+  function prefetch(hits) {
+    var m = store.meta;
+    if (tops.length) return;
+    hits.forEach(function (h) {
+      var c = Math.floor(h.doc / m.chunk);
+      if (!store.docs[c]) chunk(c).catch(function () { return null; });
+    });
+  }
+  /** Reads until the top k are settled (and counted, if counting and cheap); resolves to this reader. */
+  Reader.prototype.top = function (k, counting) {
     var self = this;
     function step() {
       // A newer search started (the next key was typed): stop loading for
@@ -626,11 +686,12 @@
       if (self.generation !== generation) return self;
       // [list, part ahead] or [list, -1, page]
       var reads = [];
-      self.needed(k).forEach(function (want) {
+      self.needed(k, counting).forEach(function (want) {
         if (want.pages) want.pages.forEach(function (p) { reads.push([want.li, -1, p]); });
         else for (var a = 0; a < want.ahead; a++) reads.push([want.li, a]);
       });
       if (!reads.length) return self;
+      prefetch(self.matches.slice(0, k));
       return Promise.all(reads.map(function (r) {
         return r[1] < 0 ? self.page(r[0], r[2]) : self.part(r[0], r[1]);
       })).then(function (parts) {
@@ -651,8 +712,10 @@
    * areas, every chosen capability. Resolves to { terms, hits, total,
    * found, more }: at least the top `k` hits ({ doc, score }) in rank
    * order, `total` the number of matches or null when only the top was
-   * read (then `found` is a lower bound), and more(k2) to read on for the
-   * top k2. Starting a search stops the reading of earlier ones.
+   * read (then `found` is a lower bound), more(k2) to read on for the top
+   * k2, and count() to read on for the number of matches when little is
+   * left (resolves to the same, with total known if it was cheap).
+   * Starting a search stops the reading of earlier ones.
    */
   function search(query, filters, k) {
     var mine = ++generation;
@@ -675,41 +738,24 @@
       return Promise.all([Promise.all(termLookups), Promise.all(facetLookups)]).then(function (found) {
         var entries = found[0];
         if (entries.some(function (e) { return !e; })) return none();
-        var sets = found[1].map(function (g) {
-          var s = new Set();
-          g.forEach(function (e) { if (e) docList(e).forEach(function (doc) { s.add(doc); }); });
-          return s;
-        });
+        var filter = facetGroups.length ? allowedBy(m, facetGroups, found[1]) : null;
         // Without filters, the page shown is mostly the first results of
         // the rarest term's list (every result is in it): its top file holds
         // them, one request instead of one per result, loaded while the
         // lists are read.
         var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
-        tops = sets.length || !rarest || rarest[2] <= m.top ? [] : [topFile(rarest[0]).catch(function () { return null; })];
+        tops = filter || !rarest || rarest[2] <= m.top ? [] : [topFile(rarest[0]).catch(function () { return null; })];
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
-          sets.sort(function (x, y) { return x.size - y.size; });
           var hits = [];
-          sets[0].forEach(function (doc) {
-            for (var i = 1; i < sets.length; i++) if (!sets[i].has(doc)) return;
-            hits.push({ doc: doc, score: 0 });
-          });
-          hits.sort(byRank);
+          filter.runs.forEach(function (r) { for (var d = r[0]; d < r[1]; d++) hits.push({ doc: d, score: 0 }); });
           var all = { terms: terms, total: hits.length, hits: hits, more: function () { return Promise.resolve(all); } };
           return all;
         }
-        var allowed = null;
-        if (sets.length) {
-          allowed = new Uint8Array(m.docs);
-          sets[0].forEach(function (doc) {
-            for (var i = 1; i < sets.length; i++) if (!sets[i].has(doc)) return;
-            allowed[doc] = 1;
-          });
-        }
-        var reader = new Reader(q, entries, allowed, m.docs);
+        var reader = new Reader(q, entries, filter, m.docs);
         reader.generation = mine;
-        function result(kk) {
-          return reader.top(kk).then(function (r) {
+        function result(kk, counting) {
+          return reader.top(kk, counting).then(function (r) {
             var fin = r.final();
             return {
               terms: terms,
@@ -717,6 +763,7 @@
               found: r.matches.length,
               hits: fin ? r.matches : r.matches.slice(0, kk),
               more: result,
+              count: function () { return result(kk, true); },
             };
           });
         }
@@ -864,6 +911,17 @@
           shown = Math.min(PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
           global.document.body.setAttribute('data-search-done', String(seq));
+          // The results first; then the exact count, if it is cheap.
+          return res.total == null && res.count().then(function (full) {
+            if (mine !== seq || full.total == null) return;
+            current = full;
+            status.textContent = statusText(full);
+            more.hidden = !moreLeft(full);
+          }, function () {
+            // The results are shown; "N件以上" stays true without the count.
+          });
+        }).then(function () {
+          if (mine === seq) global.document.body.setAttribute('data-search-settled', String(seq));
         });
       }).catch(function (e) {
         if (mine !== seq || e instanceof Stale) return;
