@@ -108,7 +108,25 @@ fn is_trigram(term: &str) -> bool {
     n == 3
 }
 
-/// One document in a term's list.
+/// One document in a term's list, as the builder holds it: 12 bytes, as a
+/// large guidebook has tens of millions.
+struct Inverted {
+    doc: u32,
+    /// Term frequencies, as capped by [`rank::MAX_TF`].
+    name: u16,
+    text: u16,
+    /// Where its positions start in the term's `positions` (they end where
+    /// the next document's start).
+    pos: u32,
+}
+
+#[derive(Default)]
+struct TermList {
+    postings: Vec<Inverted>,
+    positions: Vec<u32>,
+}
+
+/// One document in a term's list, as written.
 struct Posting {
     doc: u32,
     tf: Fields<u32>,
@@ -117,10 +135,29 @@ struct Posting {
     impact: u32,
 }
 
-#[derive(Default)]
-struct TermList {
-    postings: Vec<Posting>,
-    positions: Vec<u32>,
+impl TermList {
+    /// Its postings with their ranges of positions, impacts still 0.
+    fn expand(&self) -> Vec<Posting> {
+        let ends = self
+            .postings
+            .iter()
+            .skip(1)
+            .map(|p| p.pos)
+            .chain([self.positions.len() as u32]);
+        self.postings
+            .iter()
+            .zip(ends)
+            .map(|(p, end)| Posting {
+                doc: p.doc,
+                tf: Fields {
+                    name: u32::from(p.name),
+                    text: u32::from(p.text),
+                },
+                pos: (p.pos, end),
+                impact: 0,
+            })
+            .collect()
+    }
 }
 
 /// Inverts documents one at a time, in guidebook order, so that analysed
@@ -155,21 +192,19 @@ impl Builder {
                 self.terms.insert(term.to_string(), TermList::default());
             }
             let list = self.terms.get_mut(term).expect("inserted above");
-            let start = list.positions.len() as u32;
+            let pos = list.positions.len() as u32;
             let name = same.iter().filter(|x| x.2).count() as u32;
-            let tf = Fields {
-                name,
-                text: same.len() as u32 - name,
-            };
+            let text = same.len() as u32 - name;
             // Only phrases need positions, and phrases are of trigrams.
             if is_trigram(term) {
                 list.positions.extend(same.iter().map(|x| x.1));
             }
-            list.postings.push(Posting {
+            let cap = |tf: u32| tf.min(rank::MAX_TF) as u16;
+            list.postings.push(Inverted {
                 doc,
-                tf,
-                pos: (start, list.positions.len() as u32),
-                impact: 0,
+                name: cap(name),
+                text: cap(text),
+                pos,
             });
         }
     }
@@ -357,20 +392,21 @@ impl Builder {
         // Entries as JSON text; blocks straight to their files.
         let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
         let mut buf = String::new();
-        for (id, (term, list)) in terms.iter_mut().enumerate() {
+        // Each list is dropped once written.
+        for (id, (term, list)) in terms.into_iter().enumerate() {
+            let mut postings = list.expand();
             let df = |f: fn(&Fields<u32>) -> u32| {
-                list.postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
+                postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
             };
             let idf = Fields {
                 name: rank::idf(df(|tf| tf.name), n),
                 text: rank::idf(df(|tf| tf.text), n),
             };
-            for p in &mut list.postings {
+            for p in &mut postings {
                 p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
             }
-            list.postings
-                .sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
-            let positions = is_trigram(term).then_some(list.positions.as_slice());
+            postings.sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+            let positions = is_trigram(&term).then_some(list.positions.as_slice());
             // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", body)
             let put = |dir: &str, call: &str, i: usize, body: &str| {
                 let path = format!("search/{dir}/{id}-{i}.js");
@@ -380,11 +416,11 @@ impl Builder {
                 )
                 .map_err(|e| io(&path, e))
             };
-            let parts = blocks(list.postings.len());
+            let parts = blocks(postings.len());
             let (mut head, mut head_pos) = (String::new(), String::new());
             let mut rest: Vec<u32> = Vec::new();
             for (i, range) in parts.iter().enumerate() {
-                let slice = &list.postings[range.clone()];
+                let slice = &postings[range.clone()];
                 if i == 0 {
                     encode(&mut head, slice);
                     if let Some(all) = positions {
@@ -406,8 +442,8 @@ impl Builder {
             // its filter, and a candidate's impact (or absence) costs one
             // page, not the list down to it.
             let mut starts = Vec::new();
-            if list.postings.len() > PAGED {
-                let mut by_doc: Vec<&Posting> = list.postings.iter().collect();
+            if postings.len() > PAGED {
+                let mut by_doc: Vec<&Posting> = postings.iter().collect();
                 by_doc.sort_unstable_by_key(|p| p.doc);
                 for (page, mine) in by_doc.chunks(PAGE).enumerate() {
                     // The first page starts at document 0, the others at
@@ -426,8 +462,8 @@ impl Builder {
                     }
                 }
             }
-            if list.postings.len() > TOP {
-                let top = &list.postings[..TOP];
+            if postings.len() > TOP {
+                let top = &postings[..TOP];
                 let docs: Vec<u32> = top.iter().map(|p| p.doc).collect();
                 let shown: Vec<&str> = top.iter().map(|p| rows[p.doc as usize].as_str()).collect();
                 let path = format!("search/h/{id}.js");
@@ -442,7 +478,7 @@ impl Builder {
                 )
                 .map_err(|e| io(&path, e))?;
             }
-            let df = list.postings.len();
+            let df = postings.len();
             let v = match (positions.is_some(), starts.is_empty()) {
                 (true, true) => json!([id, 1, df, head, rest, head_pos]),
                 (false, true) => json!([id, 0, df, head, rest]),
@@ -456,7 +492,7 @@ impl Builder {
                     encode_gaps(&starts)
                 ]),
             };
-            entries.push((term.clone(), v.to_string()));
+            entries.push((term, v.to_string()));
         }
 
         let mut facets: HashMap<String, Vec<u32>> = HashMap::new();

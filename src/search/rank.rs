@@ -44,8 +44,8 @@ pub struct Fields<T> {
 /// What term `t` adds to the score of a document: its idf, its frequency in
 /// the document and the document's lengths, per field.
 pub fn impact(idf: Fields<f64>, tf: Fields<u32>, len: Fields<u64>, avg: Fields<f64>) -> u32 {
-    let s = NAME_BOOST * bm25(idf.name, tf.name, len.name, avg.name)
-        + bm25(idf.text, tf.text, len.text, avg.text);
+    let s = NAME_BOOST * bm25(idf.name, tf.name.min(MAX_TF), len.name, avg.name)
+        + bm25(idf.text, tf.text.min(MAX_TF), len.text, avg.text);
     // The browser keeps impacts in 16 bits. bm25 is at most idf·(k1+1), so
     // this bound is never reached by a real guidebook; it is a guarantee.
     (s * SCALE).round().min(f64::from(MAX_IMPACT)) as u32
@@ -54,9 +54,37 @@ pub fn impact(idf: Fields<f64>, tf: Fields<u32>, len: Fields<u64>, avg: Fields<f
 /// The largest impact (see `impact`).
 pub const MAX_IMPACT: u16 = i16::MAX as u16;
 
+/// Term frequencies are counted up to this (the browser index holds them
+/// in 16 bits); BM25 has long saturated there.
+pub const MAX_TF: u32 = u16::MAX as u32;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_frequencies_are_capped_alike_for_both_indexes() {
+        // (fields so long that a thousand more occurrences would count)
+        let f = |tf: u32| {
+            impact(
+                Fields {
+                    name: 20.0,
+                    text: 20.0,
+                },
+                Fields { name: tf, text: tf },
+                Fields {
+                    name: 10_000_000,
+                    text: 10_000_000,
+                },
+                Fields {
+                    name: 10.0,
+                    text: 10.0,
+                },
+            )
+        };
+        assert_eq!(f(MAX_TF + 1000), f(MAX_TF));
+        assert!(f(MAX_TF) > f(MAX_TF / 2));
+    }
 
     #[test]
     fn impacts_fit_in_sixteen_bits() {
