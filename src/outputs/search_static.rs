@@ -42,6 +42,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::diag::{Diagnostic, Pos};
@@ -164,7 +165,8 @@ impl TermList {
 /// documents need not all be held at once.
 #[derive(Default)]
 pub struct Builder {
-    terms: HashMap<String, TermList>,
+    // (FxHash: a lookup per distinct term of every document, on short keys)
+    terms: FxHashMap<String, TermList>,
     lens: Vec<Fields<u64>>,
 }
 
