@@ -238,10 +238,13 @@ done
     echo "Inputs are synthetic guidebooks written by \`cargo run --release --example synth -- N bench/work/N\`"
     echo "(deterministic: the same N gives the same files; fictional facilities of 7 types in 8 areas,"
     echo "about 10 % of them Markdown files with a description, plus 12 meetings, 5 windows and 3 pages)."
-    echo "Each build runs $RUNS times with its output directory removed beforehand, followed by \`sync\` and a"
-    echo "${SETTLE} s pause (ext4 here scans past freshly freed inodes when creating files, which slows a"
-    echo "build started right after deleting 100,000 files several-fold); the table shows the"
-    echo "median wall time and the largest peak RSS, both from \`/usr/bin/time -f \"%e %M\"\`."
+    echo "For each size: one cold build into a removed output directory, after \`sync\` and a ${SETTLE} s"
+    echo "pause (ext4 here scans past freshly freed inodes when creating files, which slows a build"
+    echo "started right after deleting 100,000 files several-fold); then $RUNS rebuilds over the previous"
+    echo "output, the everyday case (carebook keeps the previous search indexes when the searchable"
+    echo "records did not change, and hard-links output files whose bytes did not); and one cold build"
+    echo "into tmpfs. The table shows the median rebuild wall time and the largest peak RSS, both from"
+    echo "\`/usr/bin/time -f \"%e %M\"\`."
     echo
     echo "Command, for each N:"
     echo

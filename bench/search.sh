@@ -175,6 +175,9 @@ for n in $SIZES; do
     log "carebook build --timings, $n facilities, $RUNS runs"
     : >"$RES/build-$n.txt"
     for ((r = 1; r <= RUNS; r++)); do
+        # A build keeps the indexes of the previous one when they were made
+        # from the same records: without the old tantivy index, both are made.
+        rm -rf "$dir/search-index"
         "$TIME" -f 'wall %e rss %M' -o "$RES/build-$n.time" \
             "$CB" build --root "$dir" --out "$dir/public" --index "$dir/search-index" --quiet --timings \
             2>"$RES/build-$n.log" || { cat "$RES/build-$n.log" >&2; die "carebook build failed"; }

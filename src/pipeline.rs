@@ -138,8 +138,9 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         laps.lap(r.name());
     }
     let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
+    // (None also when the previous indexes are kept.)
     let index = match crate::outputs::search_index::stage(&book, &index_dir, &staging) {
-        Ok(s) => Some(s),
+        Ok(s) => s,
         Err(d) => {
             diagnostics.push(d);
             None

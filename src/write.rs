@@ -23,6 +23,8 @@ pub struct Staging {
     bytes: AtomicU64,
     tx: Option<SyncSender<(String, Vec<u8>)>>,
     writer: Option<JoinHandle<()>>,
+    /// The output being replaced, if carebook wrote it.
+    previous: Option<PathBuf>,
     failure: Arc<Mutex<Option<io::Error>>>,
 }
 
@@ -99,9 +101,10 @@ impl Staging {
         let failed = Arc::clone(&failure);
         let previous = target.join(MARKER).exists().then(|| target.to_path_buf());
         let staging = dir.clone();
+        let from = previous.clone();
         let writer = std::thread::spawn(move || {
             for (rel, data) in rx {
-                if let Err(e) = put(&staging, previous.as_deref(), &rel, &data) {
+                if let Err(e) = put(&staging, from.as_deref(), &rel, &data) {
                     let e =
                         io::Error::new(e.kind(), format!("{}: {e}", staging.join(&rel).display()));
                     *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
@@ -116,8 +119,40 @@ impl Staging {
             bytes: AtomicU64::new(0),
             tx: Some(tx),
             writer: Some(writer),
+            previous,
             failure,
         })
+    }
+
+    /// The output being replaced, if carebook wrote it.
+    pub fn previous(&self) -> Option<&Path> {
+        self.previous.as_deref()
+    }
+
+    /// Takes the folder `rel` of the output being replaced as it is, by
+    /// hard links (an output that would come out the same, unwritten).
+    pub fn keep(&self, rel: &str) -> io::Result<()> {
+        let from = self
+            .previous
+            .as_ref()
+            .map(|p| p.join(rel))
+            .ok_or_else(|| io::Error::other("no previous output to keep from"))?;
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.map_err(io::Error::other)?;
+            let to = self
+                .dir
+                .join(rel)
+                .join(entry.path().strip_prefix(&from).map_err(io::Error::other)?);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to)?;
+            } else {
+                fs::hard_link(entry.path(), &to)?;
+                self.files.fetch_add(1, Ordering::Relaxed);
+                let len = entry.metadata().map_err(io::Error::other)?.len();
+                self.bytes.fetch_add(len, Ordering::Relaxed);
+            }
+        }
+        Ok(())
     }
 
     fn failure(&self) -> Option<io::Error> {

@@ -194,3 +194,50 @@ fn a_missing_or_foreign_index_says_to_build() {
         stderr(&o)
     );
 }
+
+/// The inode of a file (the same file, not only the same bytes).
+#[cfg(unix)]
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).unwrap().ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_indexes_made_from_the_same_records_and_remakes_changed_ones() {
+    let tmp = TempDir::new("search-keep");
+    let root = tmp.path().join("guidebook");
+    copy_dir(&fixture("search"), &root);
+    let out = tmp.path().join("site");
+    let index = index_of(&out);
+    build(&root, &out);
+    let meta = out.join("search/meta.js");
+    let manifest = index.join("carebook-index.json");
+    let (meta_before, manifest_before) = (inode(&meta), inode(&manifest));
+
+    // Nothing searchable changed: both indexes are the files they were.
+    build(&root, &out);
+    assert_eq!(inode(&meta), meta_before, "browser index rewritten");
+    assert_eq!(inode(&manifest), manifest_before, "tantivy index rewritten");
+    let b = Built {
+        _tmp: TempDir::new("search-keep-unused"),
+        index: index.clone(),
+    };
+    assert_eq!(search(&b, &["ひまわり"]), vec!["himawari"]);
+
+    // A record changed: both are made again, and find the new text.
+    let yaml = root.join("content/facilities/himawari.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replace("ひまわり訪問看護", "あさがお訪問看護")).unwrap();
+    build(&root, &out);
+    assert_ne!(inode(&meta), meta_before, "browser index kept");
+    assert_ne!(inode(&manifest), manifest_before, "tantivy index kept");
+    let h = hits(&b, &["あさがお"]);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0]["name"], "あさがお訪問看護ステーション");
+    let shards = std::fs::read_dir(out.join("search/t")).unwrap();
+    let browser_has_it = shards
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .any(|s| s.contains("\"あさ\""));
+    assert!(browser_has_it, "the browser index lacks the new name");
+}

@@ -3,6 +3,7 @@
 //! browser's static index inside the site. Both come from the same analysed
 //! documents.
 
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Pos};
@@ -11,8 +12,14 @@ use crate::search::{doc, engine};
 use crate::write::Staging;
 
 /// Writes the tantivy index for `book` into a staging directory for
-/// `target`, and the browser index into the site being staged.
-pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging, Diagnostic> {
+/// `target`, and the browser index into the site being staged. When both
+/// indexes of the previous build were made from the same documents by this
+/// same carebook, they are kept as they are instead: `Ok(None)`.
+pub fn stage(
+    book: &Guidebook,
+    target: &Path,
+    site: &Staging,
+) -> Result<Option<Staging>, Diagnostic> {
     let fail = |e: String| {
         Diagnostic::error(
             target,
@@ -21,19 +28,56 @@ pub fn stage(book: &Guidebook, target: &Path, site: &Staging) -> Result<Staging,
         )
         .with_hint("set `search_index` in carebook.toml to a writable directory")
     };
-    let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let docs = doc::documents(book);
+    let print = fingerprint(book, &docs);
+    if let Some(print) = &print {
+        if unchanged(print, target, site) {
+            site.keep(SEARCH).map_err(|e| fail(e.to_string()))?;
+            return Ok(None);
+        }
+    }
+    let print = print.unwrap_or_default();
+    let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let mut browser = super::search_static::Builder::default();
-    let written = feed(&docs, staging.path(), &mut browser);
+    let written = feed(&docs, staging.path(), &mut browser, &print);
     if let Err(e) = written {
         staging.abort();
         return Err(fail(e.to_string()));
     }
-    if let Err(d) = browser.write(book, &docs, site) {
+    if let Err(d) = browser.write(book, &docs, site, &print) {
         staging.abort();
         return Err(d);
     }
-    Ok(staging)
+    Ok(Some(staging))
+}
+
+/// The browser index's folder in the site.
+const SEARCH: &str = "search";
+
+/// What both indexes are made from: the searchable documents and filters,
+/// and this carebook binary (its version, size and time), so that a new
+/// build of carebook never keeps an index an older one wrote. None when the
+/// binary cannot be looked at: then the indexes are always rebuilt.
+fn fingerprint(book: &Guidebook, docs: &[doc::SearchDoc]) -> Option<String> {
+    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let mut h = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    exe.len().hash(&mut h);
+    exe.modified().ok()?.hash(&mut h);
+    docs.hash(&mut h);
+    doc::facet_labels(book).hash(&mut h);
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// Whether the tantivy index at `target` and the browser index of the
+/// output being replaced both carry `print`.
+fn unchanged(print: &str, target: &Path, site: &Staging) -> bool {
+    let Some(previous) = site.previous() else {
+        return false;
+    };
+    let meta = std::fs::read_to_string(previous.join(SEARCH).join("meta.js")).unwrap_or_default();
+    engine::fingerprint_of(target).as_deref() == Some(print)
+        && meta.contains(&super::search_static::fingerprint_field(print))
 }
 
 /// Analyses the documents in parallel a batch at a time (tokens are many
@@ -43,6 +87,7 @@ fn feed(
     docs: &[doc::SearchDoc],
     dir: &Path,
     browser: &mut super::search_static::Builder,
+    print: &str,
 ) -> tantivy::Result<()> {
     let mut tantivy = engine::Writer::create(dir)?;
     for batch in docs.chunks(2048) {
@@ -51,5 +96,5 @@ fn feed(
             browser.add(&a);
         }
     }
-    tantivy.finish(dir)
+    tantivy.finish(dir, print)
 }

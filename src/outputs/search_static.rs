@@ -87,6 +87,12 @@ fn varint(out: &mut String, mut n: u64) {
     }
 }
 
+/// How meta.js records what the index was built from (a build that would
+/// write the same index keeps it).
+pub fn fingerprint_field(print: &str) -> String {
+    format!("\"build\":{}", json!(print))
+}
+
 /// FNV-1a over UTF-16 code units, as the browser computes it.
 pub fn shard_of(term: &str, shards: u32) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
@@ -323,6 +329,7 @@ impl Builder {
         book: &Guidebook,
         docs: &[SearchDoc],
         out: &Staging,
+        fingerprint: &str,
     ) -> Result<(), Diagnostic> {
         let n = docs.len() as u64;
         let lens = self.lens;
@@ -542,6 +549,7 @@ impl Builder {
             "types": types,
             "areas": areas,
             "caps": caps,
+            "build": fingerprint,
         });
         out.write_owned(
             "search/meta.js",

@@ -13,7 +13,7 @@ pub const WINDOW_TYPE: &str = "window";
 pub const MEETING_TYPE: &str = "meeting";
 
 /// What a search result shows.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Hash)]
 pub struct Display {
     pub kind: String,
     pub id: String,
@@ -29,7 +29,7 @@ pub struct Display {
     pub caps: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SearchDoc {
     /// Position in the guidebook's order: the tie-break for equal scores.
     pub order: u64,
@@ -199,7 +199,7 @@ pub fn analyze_all(docs: &[SearchDoc]) -> Vec<Analyzed> {
 }
 
 /// A filter value and how it is shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct FacetLabel {
     pub key: String,
     pub name: String,

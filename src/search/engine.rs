@@ -67,6 +67,15 @@ struct Manifest {
     format: u32,
     carebook: String,
     documents: usize,
+    /// What the index was built from (see `search_index::fingerprint`).
+    #[serde(default)]
+    fingerprint: String,
+}
+
+/// The fingerprint recorded in the index at `dir`, if any.
+pub fn fingerprint_of(dir: &Path) -> Option<String> {
+    let m: Manifest = serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()?;
+    (m.format == FORMAT).then_some(m.fingerprint)
 }
 
 pub fn facet(kind: &str, value: &str) -> Facet {
@@ -154,7 +163,7 @@ impl Writer {
     }
 
     /// Commits, and marks the index with this version's format.
-    pub fn finish(mut self, dir: &Path) -> tantivy::Result<()> {
+    pub fn finish(mut self, dir: &Path, fingerprint: &str) -> tantivy::Result<()> {
         self.writer.commit()?;
         // One segment: a search then opens and looks up every term once,
         // not once per segment the indexing threads happened to write.
@@ -167,6 +176,7 @@ impl Writer {
             format: FORMAT,
             carebook: env!("CARGO_PKG_VERSION").into(),
             documents: self.documents,
+            fingerprint: fingerprint.into(),
         };
         std::fs::write(
             dir.join(MANIFEST),
