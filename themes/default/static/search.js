@@ -303,8 +303,7 @@
   // Reading stops once the top results are settled; when what is left
   // unread is this small, it is read after them, for an exact count.
   var CHEAP_REST = 1000;
-  // Blocks or pages of one list asked for at once, at most: one wave of
-  // requests.
+  // Blocks of one list asked for at once, at most: one wave of requests.
   var MAX_AHEAD = 8;
   var AHEAD_FACTOR = 4;
   // Pages of one list asked for at once: each is small, and a round trip
