@@ -3,11 +3,13 @@
 //! refused), split so that a query loads only what it needs:
 //!
 //! - `search/meta.js`: document count, facet labels, the number of term
-//!   shards and the size of display chunks;
+//!   shards, the size of display chunks, and the fingerprint of what the
+//!   index was made from (a rebuild from the same records keeps it);
 //! - `search/t/N.js`: term shard N (FNV-1a of the term's UTF-16 code units
 //!   modulo the shard count). Per term: its id, whether its postings carry
 //!   positions, its document count, its best postings (the head), and the
-//!   first impact, first document and length of each further block. Facet values
+//!   first impact, first document and length of each further block, and
+//!   where each of its pages starts (a list with pages). Facet values
 //!   (`\u{1}type/clinic`) are terms too, with their documents in order
 //!   (as gaps, or as runs: a type or an area is a few runs);
 //! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
