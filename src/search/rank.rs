@@ -55,7 +55,8 @@ pub fn impact(idf: Fields<f64>, tf: Fields<u32>, len: Fields<u64>, avg: Fields<f
 pub const MAX_IMPACT: u16 = i16::MAX as u16;
 
 /// Term frequencies are counted up to this (the browser index holds them
-/// in 16 bits); BM25 has long saturated there.
+/// in 16 bits), for both indexes alike; in fields of real length BM25 has
+/// long saturated there.
 pub const MAX_TF: u32 = u16::MAX as u32;
 
 #[cfg(test)]
