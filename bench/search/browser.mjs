@@ -117,6 +117,11 @@ async function keysRun(browser, engine, srv, x) {
   await page.goto(`${srv.url}${ENGINES[engine].page}${hasFilters ? '?' + filtersOnly : ''}`);
   const ready = hasFilters ? await waitDone(page) : true;
   await page.click(ENGINES[engine].input);
+  // Playwright's first waitForFunction in a page injects its own script
+  // into the page's world, which holds the page's main thread for 8-17 ms
+  // here: done now, so that it does not fall in the timed window (a
+  // filtered page has done it already, in waitDone).
+  await page.waitForFunction(() => true, null, { polling: 5 });
   const cold = await typeAndTime(page, x.q);
   const countCold = cold === null ? null : await resultCount(page, engine);
   // clear, let the page settle (a filtered page searches the filters alone)
@@ -131,6 +136,51 @@ async function keysRun(browser, engine, srv, x) {
   const errors = await page.evaluate(() => window.__bench.errors);
   await ctx.close();
   return { label: label(x), engine, filtered: hasFilters, filtersRendered: ready, cold, warm, count: countCold, errors };
+}
+
+/**
+ * What loading alone costs in this browser on this machine, with no
+ * search code running: in a fresh page (as keysRun has it), one term shard,
+ * then at once either one top file (what a one-word query loads at least
+ * after its last key) or ten display chunks (what a query whose ten
+ * results lie in ten chunks loads at least: most filtered and two-word
+ * queries). Ms from the first request to the last script run.
+ */
+async function floorRun(browser, srv, files, then) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}${ENGINES.carebook.page}`);
+  await page.waitForFunction(() => true, null, { polling: 5 });
+  await page.waitForTimeout(DELAY);
+  const t = await page.evaluate(([first, rest]) => {
+    function load(paths) {
+      return Promise.all(paths.map((p) => new Promise((resolve, reject) => {
+        const el = document.createElement('script');
+        el.src = p;
+        el.onload = resolve;
+        el.onerror = () => reject(new Error(p));
+        document.head.appendChild(el);
+      })));
+    }
+    const t0 = performance.now();
+    return load([first]).then(() => load(rest)).then(() => performance.now() - t0);
+  }, [files.shard, then]);
+  await ctx.close();
+  return t;
+}
+
+/** Samples of floorRun over distinct files of the site. */
+async function floors(browser, srv, root, samples = 20) {
+  const ls = (d) => fs.readdirSync(`${root}/search/${d}`).sort().map((f) => `/search/${d}/${f}`);
+  const shards = ls('t'), tops = ls('h'), chunks = ls('d');
+  const pick = (list, i, stride) => list[(i * stride) % list.length];
+  const out = { topFile: [], tenChunks: [] };
+  for (let i = 0; i < samples; i++) {
+    out.topFile.push(await floorRun(browser, srv, { shard: pick(shards, i, 97) }, [pick(tops, i, 89)]));
+    const ten = Array.from({ length: 10 }, (_, j) => pick(chunks, i * 10 + j, 211));
+    out.tenChunks.push(await floorRun(browser, srv, { shard: pick(shards, i + samples, 97) }, ten));
+  }
+  return out;
 }
 
 const out = { size: Number(a.size), delay: DELAY, loadavg: {}, bytes: {}, keys: {} };
@@ -154,6 +204,10 @@ for (const engine of ['carebook', 'pagefind'].filter((e) => roots[e])) {
   process.stderr.write(`  ${engine}: keypress to results, ${QUERIES.length} queries cold and warm (${DELAY} ms between keys)\n`);
   out.keys[engine] = [];
   for (const x of QUERIES) out.keys[engine].push(await keysRun(browser, engine, srv, x));
+  if (engine === 'carebook') {
+    process.stderr.write('  carebook: loading alone (shard, then a top file or ten display chunks)\n');
+    out.floor = await floors(browser, srv, roots.carebook);
+  }
   process.stderr.write(`  ${engine}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   await srv.close();
 }
