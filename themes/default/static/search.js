@@ -313,6 +313,9 @@
   // (then it knows every match) once they cost no more bytes than this, or
   // than it has read so far: so never much more than the cheaper way.
   var COVER_FREE = 4096;
+  // A filtered search reads a top file if the filters allow this many of
+  // its documents: as many display chunks' bytes, in one request.
+  var TOP_WORTH = 4;
 
   function byRank(x, y) { return y.score - x.score || x.doc - y.doc; }
 
@@ -738,12 +741,16 @@
         var entries = found[0];
         if (entries.some(function (e) { return !e; })) return none();
         var filter = facetGroups.length ? allowedBy(m, facetGroups, found[1]) : null;
-        // Without filters, the page shown is mostly the first results of
-        // the rarest term's list (every result is in it): its top file holds
-        // them, one request instead of one per result, loaded while the
-        // lists are read.
+        // The page shown is mostly the first results of the rarest term's
+        // list (every result is in it): its top file holds them, one
+        // request instead of one per result, loaded while the lists are
+        // read; with filters, if they allow TOP_WORTH of them.
         var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
-        tops = filter || !rarest || rarest[2] <= m.top ? [] : [topFile(rarest[0]).catch(function () { return null; })];
+        if (rarest && rarest[2] > m.top) {
+          var held = postings(rarest[3]).docs.slice(0, m.top);
+          var shown = filter ? held.filter(function (d) { return filter.allowed[d]; }) : held;
+          if (shown.length >= TOP_WORTH) tops = [topFile(rarest[0]).catch(function () { return null; })];
+        }
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
           var hits = [];
