@@ -92,8 +92,9 @@ fn feed(
     let mut tantivy = engine::Writer::create(dir)?;
     for batch in docs.chunks(2048) {
         for (d, a) in batch.iter().zip(doc::analyze_all(batch)) {
-            tantivy.add(d, &a)?;
+            // The browser index borrows the tokens; tantivy then takes them.
             browser.add(&a);
+            tantivy.add(d, a)?;
         }
     }
     tantivy.finish(dir, print)

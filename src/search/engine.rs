@@ -82,13 +82,13 @@ pub fn facet(kind: &str, value: &str) -> Facet {
     Facet::from_path([kind, value])
 }
 
-fn pre_tokenized(tokens: &[Token]) -> PreTokenizedString {
+fn pre_tokenized(tokens: Vec<Token>) -> PreTokenizedString {
     PreTokenizedString {
         text: String::new(),
         tokens: tokens
-            .iter()
+            .into_iter()
             .map(|t| TToken {
-                text: t.term.clone(),
+                text: t.term,
                 position: t.position as usize,
                 ..TToken::default()
             })
@@ -137,13 +137,16 @@ impl Writer {
         })
     }
 
-    pub fn add(&mut self, d: &SearchDoc, a: &Analyzed) -> tantivy::Result<()> {
+    /// Takes the tokens (their terms move into tantivy's document: a large
+    /// build has tens of millions).
+    pub fn add(&mut self, d: &SearchDoc, a: Analyzed) -> tantivy::Result<()> {
         let f = &self.fields;
+        let (name_len, text_len) = (a.name.len() as u64, a.text.len() as u64);
         let mut doc = vec![
-            (f.name, OwnedValue::PreTokStr(pre_tokenized(&a.name))),
-            (f.text, OwnedValue::PreTokStr(pre_tokenized(&a.text))),
-            (f.name_len, OwnedValue::U64(a.name.len() as u64)),
-            (f.text_len, OwnedValue::U64(a.text.len() as u64)),
+            (f.name, OwnedValue::PreTokStr(pre_tokenized(a.name))),
+            (f.text, OwnedValue::PreTokStr(pre_tokenized(a.text))),
+            (f.name_len, OwnedValue::U64(name_len)),
+            (f.text_len, OwnedValue::U64(text_len)),
             (f.order, OwnedValue::U64(d.order)),
             (f.facets, OwnedValue::Facet(facet("type", &d.type_key))),
         ];
