@@ -185,37 +185,38 @@ impl Builder {
             name: a.name.len() as u64,
             text: a.text.len() as u64,
         });
-        // (term, position in one space: the name's, then the text's after a
-        // gap, in the name)
+        // Positions are in one space: the name's, then the text's after a
+        // gap. Tokens come in position order, so a term's tokens of this
+        // document land together at the end of its list, and no sort is
+        // needed.
         let offset = a.name.last().map_or(0, |t| t.position + 2);
-        let mut tokens: Vec<(&str, u32, bool)> = Vec::with_capacity(a.name.len() + a.text.len());
-        tokens.extend(a.name.iter().map(|t| (t.term.as_str(), t.position, true)));
-        tokens.extend(
-            a.text
-                .iter()
-                .map(|t| (t.term.as_str(), offset + t.position, false)),
-        );
-        tokens.sort_unstable();
-        for same in tokens.chunk_by(|x, y| x.0 == y.0) {
-            let term = same[0].0;
-            if !self.terms.contains_key(term) {
-                self.terms.insert(term.to_string(), TermList::default());
-            }
-            let list = self.terms.get_mut(term).expect("inserted above");
+        let name = a.name.iter().map(|t| (t, t.position, true));
+        let text = a.text.iter().map(|t| (t, offset + t.position, false));
+        for (t, position, in_name) in name.chain(text) {
+            let term = t.term.as_str();
+            let list = match self.terms.get_mut(term) {
+                Some(list) => list,
+                None => self.terms.entry(term.to_string()).or_default(),
+            };
             let pos = list.positions.len() as u32;
-            let name = same.iter().filter(|x| x.2).count() as u32;
-            let text = same.len() as u32 - name;
+            if list.postings.last().is_none_or(|p| p.doc != doc) {
+                list.postings.push(Inverted {
+                    doc,
+                    name: 0,
+                    text: 0,
+                    pos,
+                });
+            }
+            let p = list.postings.last_mut().expect("pushed above");
+            // (term frequencies capped alike in both indexes)
+            let tf = if in_name { &mut p.name } else { &mut p.text };
+            if u32::from(*tf) < rank::MAX_TF {
+                *tf += 1;
+            }
             // Only phrases need positions, and phrases are of trigrams.
             if is_trigram(term) {
-                list.positions.extend(same.iter().map(|x| x.1));
+                list.positions.push(position);
             }
-            let cap = |tf: u32| tf.min(rank::MAX_TF) as u16;
-            list.postings.push(Inverted {
-                doc,
-                name: cap(name),
-                text: cap(text),
-                pos,
-            });
         }
     }
 }
