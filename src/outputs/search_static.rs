@@ -23,7 +23,8 @@
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
 //!   term with more than TOP: the first two pages of results of a one-word
 //!   query, and most of the first page of a query where it is the rarest
-//!   term; one file instead of a display chunk per result;
+//!   term (with filters, the first results when they allow several of
+//!   these); one file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
 //!
 //! A term's postings are ordered best first: by impact (its integer share
