@@ -179,6 +179,15 @@ fn browser_and_cli_rank_the_same() {
     let tmp = TempDir::new("parity");
     let out = tmp.path().join("site");
     build(&repo(), &out);
+    // What runs here is the search code as published: minified.
+    let published = std::fs::read_to_string(out.join("static/search.js")).unwrap();
+    let source = std::fs::read_to_string(repo().join("themes/default/static/search.js")).unwrap();
+    assert!(
+        published.len() * 3 < source.len() * 2 && !published.contains("/*"),
+        "static/search.js is not minified: {} bytes of {}",
+        published.len(),
+        source.len()
+    );
     let (nonempty, _) = compare(&out, QUERIES, 10);
     assert!(nonempty >= 30, "only {nonempty} queries found anything");
 }

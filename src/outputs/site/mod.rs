@@ -436,7 +436,7 @@ impl Renderer for Site {
             errors.push(e);
         }
         for (rel, f) in &self.theme.statics {
-            if let Err(e) = out.write(&format!("static/{rel}"), &f.data) {
+            if let Err(e) = out.write(&format!("static/{rel}"), &published(rel, &f.data)) {
                 errors.push(Diagnostic::error(
                     rel,
                     Pos::File,
@@ -679,4 +679,18 @@ fn area_groups(
         start = end;
     }
     groups
+}
+
+/// A theme's static file as published: scripts minified (the search code is
+/// part of every first search's download; the theme keeps its comments).
+/// A script the minifier cannot read is published as it is.
+fn published<'a>(rel: &str, data: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    if rel.ends_with(".js") {
+        if let Ok(src) = std::str::from_utf8(data) {
+            if let Ok(min) = minifier::js::minify(src) {
+                return min.to_string().into_bytes().into();
+            }
+        }
+    }
+    data.into()
 }
