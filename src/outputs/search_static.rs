@@ -21,10 +21,10 @@
 //!   document numbers), and a document seen in other lists costs one page,
 //!   not the list read down to it;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
-//!   term with more than TOP: the first two pages of results of a one-word
-//!   query, and most of the first page of a query where it is the rarest
-//!   term (with filters, the first results when they allow several of
-//!   these); one file instead of a display chunk per result;
+//!   term with more than TOP: the first three pages of results of a
+//!   one-word query, and most of the first page of a query where it is
+//!   the rarest term (with filters, the first results when they allow
+//!   several of these); one file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
 //!
 //! A term's postings are ordered best first: by impact (its integer share
@@ -69,9 +69,12 @@ const MAX_BLOCK: usize = 4096;
 /// postings (the last fewer); its entry holds where each page starts.
 const PAGED: usize = 1024;
 const PAGE: usize = 512;
-/// Two pages of results (search.js shows ten): a term with more documents
-/// gets their display records in one file.
-const TOP: usize = 20;
+/// A term with more documents gets the display records of the first this
+/// many in one file: the documents of its head (which search.js decodes
+/// from the shard to know them), three pages of results of ten, and with a
+/// filter that allows one in eight, about four results of the first page.
+const TOP: usize = HEAD;
+const _: () = assert!(TOP <= HEAD && TOP < WHOLE);
 pub const FORMAT: u32 = 5;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
