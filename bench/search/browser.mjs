@@ -124,6 +124,14 @@ async function keysRun(browser, engine, srv, x) {
   await page.waitForFunction(() => true, null, { polling: 5 });
   const cold = await typeAndTime(page, x.q);
   const countCold = cold === null ? null : await resultCount(page, engine);
+  // Index files requested between the last key and the results (carebook's
+  // scripts; Pagefind fetches from its worker, which this does not see).
+  const files = cold === null || engine !== 'carebook' ? null : await page.evaluate(() => {
+    const b = window.__bench;
+    const end = b.done.find((t) => t >= b.start);
+    return performance.getEntriesByType('resource')
+      .filter((e) => e.startTime >= b.start && e.startTime <= end && e.name.includes('/search/')).length;
+  });
   // clear, let the page settle (a filtered page searches the filters alone)
   const before = await page.evaluate(() => window.__bench.done.length);
   await page.keyboard.press('Control+A');
@@ -135,7 +143,7 @@ async function keysRun(browser, engine, srv, x) {
   const warm = await enterAndTime(page, x.q);
   const errors = await page.evaluate(() => window.__bench.errors);
   await ctx.close();
-  return { label: label(x), engine, filtered: hasFilters, filtersRendered: ready, cold, warm, count: countCold, errors };
+  return { label: label(x), engine, filtered: hasFilters, filtersRendered: ready, cold, warm, count: countCold, files, errors };
 }
 
 /**

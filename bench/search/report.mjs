@@ -320,7 +320,21 @@ if (sizes.length) {
   for (const n of sizes) {
     const k = data[n].browser.keys.carebook;
     const slow = [...k].sort((p, q) => (q.cold ?? Infinity) - (p.cold ?? Infinity)).slice(0, 5);
-    P(`Slowest carebook cold keypresses at ${thousands(n)}: ${slow.map((x) => `\`${x.label}\` ${ms(x.cold ?? Infinity)}`).join(', ')}.`);
+    const files = (x) => (x.files == null ? '' : `, ${x.files} files`);
+    P(`Slowest carebook cold keypresses at ${thousands(n)}: ${slow.map((x) => `\`${x.label}\` ${ms(x.cold ?? Infinity)}${files(x)}`).join('; ')}.`);
+  }
+  P('');
+  const counted = sizes.filter((n) => data[n].browser.keys.carebook.some((x) => x.files != null));
+  if (counted.length) {
+    P('Index files carebook requested between the last key and the results (cold; shards, postings, pages, positions, top files, display chunks; resource timing in the page):', '');
+    P('| facilities | median | p95 | max | queries over 50 ms: median files | queries within 50 ms: median files |', '|---:|---:|---:|---:|---:|---:|');
+    for (const n of counted) {
+      const k = data[n].browser.keys.carebook.filter((x) => x.files != null);
+      const f = (list) => list.map((x) => x.files);
+      const num = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+      const over = k.filter((x) => x.cold > 50), within = k.filter((x) => x.cold <= 50);
+      P(`| ${thousands(n)} | ${num(med(f(k)))} | ${num(p95(f(k)))} | ${Math.max(...f(k))} | ${over.length ? `${num(med(f(over)))} (${over.length} queries)` : '–'} | ${within.length ? `${num(med(f(within)))} (${within.length} queries)` : '–'} |`);
+    }
   }
   P('');
   const floorSizes = sizes.filter((n) => data[n].browser.floor);
