@@ -272,6 +272,16 @@ function urlState(page) {
   return { q: u.searchParams.get('q'), type: u.searchParams.getAll('type'), area: u.searchParams.getAll('area'), cap: u.searchParams.getAll('cap') };
 }
 
+// The page writes the URL once typing pauses (400 ms): waits up to 2 s
+// for it to say `want`, then compares.
+async function urlSettles(page, want, what) {
+  await page.waitForFunction((w) => {
+    const u = new URLSearchParams(location.search);
+    return JSON.stringify({ q: u.get('q'), type: u.getAll('type'), area: u.getAll('area'), cap: u.getAll('cap') }) === w;
+  }, JSON.stringify(want), { timeout: 2000, polling: 20 }).catch(() => {});
+  assertSame(urlState(page), want, what);
+}
+
 /* ---------------- one mode: a browser context over one base URL ---------------- */
 async function runMode(browser, mode, base, expected404) {
   const problems = [];
@@ -328,6 +338,23 @@ async function runMode(browser, mode, base, expected404) {
     await page.waitForURL((u) => u.pathname.endsWith('/search.html'));
     await rendered(page, 'after Back');
     await expectResults(page, Q_HOME, {}, `${Q_HOME} after Back`);
+  });
+
+  await check(mode, `a result followed at once after typing ${Q_FILTER} (before the URL's pause): Back returns to ${Q_FILTER}`, async () => {
+    await clearAndType(page, Q_FILTER);
+    await rendered(page, Q_FILTER);
+    const hits = cli(Q_FILTER);
+    const first = page.locator('#search-results > li .result-name a').first();
+    // (on a slow machine the pause may be over already; Back must hold either way)
+    const pending = urlState(page).q !== Q_FILTER;
+    await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/' + hits[0].url)), first.click()]);
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname.endsWith('/search.html'));
+    await rendered(page, 'after Back');
+    assertSame(urlState(page).q, Q_FILTER, 'q in the URL after Back');
+    assertSame(await page.locator('#search-q').inputValue(), Q_FILTER, 'query box after Back');
+    await expectResults(page, Q_FILTER, {}, `${Q_FILTER} after Back`);
+    return pending ? 'the URL was still to be written when the result was followed' : 'the URL was written before the result was followed';
   });
 
   await check(mode, `typing ${Q_MANY} shows the CLI's top ${PAGE}, and さらに表示 shows the rest in order`, async () => {
@@ -399,7 +426,7 @@ async function runMode(browser, mode, base, expected404) {
 
   let shared = null;
   await check(mode, 'the URL carries the query and the filters', async () => {
-    assertSame(urlState(page), { q: Q_FILTER, type: [TYPE_KEY], area: [AREA_KEY], cap: [] }, 'query string');
+    await urlSettles(page, { q: Q_FILTER, type: [TYPE_KEY], area: [AREA_KEY], cap: [] }, 'query string');
     shared = page.url();
     return new URL(shared).search;
   });
@@ -479,7 +506,7 @@ async function runMode(browser, mode, base, expected404) {
         raw: document.body.innerHTML.includes('<img'),
       }));
     assertSame(await probe(), { imgs: imgsBefore, xss: null, raw: false }, 'page after typing the markup query');
-    assertSame(urlState(page).q, Q_XSS, 'q in the URL');
+    await urlSettles(page, { q: Q_XSS, type: [], area: [], cap: [] }, 'the URL');
     await page.reload();
     await rendered(page, 'the markup query after reload');
     assertSame(await page.locator('#search-q').inputValue(), Q_XSS, 'query box after reload');

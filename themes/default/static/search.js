@@ -853,13 +853,31 @@
       form.querySelectorAll('input[type="checkbox"]:checked').forEach(function (c) { f[c.name].push(c.value); });
       return f;
     }
+    // The URL follows the query once typing pauses, not at every key:
+    // replaceState costs the page and the browser several milliseconds
+    // (7 ms of a keypress's path to results in headless chromium here),
+    // and browsers limit how often it may be called (Safari: 100 times in
+    // 30 seconds, then it throws). A click (a result followed, by mouse,
+    // touch or keyboard), Enter and leaving the page write it at once, so
+    // that Back returns to this query.
+    var URL_PAUSE = 400, urlTimer = null, urlWanted = null;
     function writeUrl(q, f) {
       var p = new URLSearchParams();
       if (q) p.set('q', q);
       ['type', 'area', 'cap'].forEach(function (k) { f[k].forEach(function (v) { p.append(k, v); }); });
       var qs = p.toString();
-      try { global.history.replaceState(null, '', (qs ? '?' + qs : global.location.pathname.split('/').pop() || '')); } catch (e) { /* file:// may refuse */ }
+      urlWanted = qs ? '?' + qs : global.location.pathname.split('/').pop() || '';
+      clearTimeout(urlTimer);
+      urlTimer = setTimeout(flushUrl, URL_PAUSE);
     }
+    function flushUrl() {
+      clearTimeout(urlTimer);
+      if (urlWanted === null) return;
+      try { global.history.replaceState(null, '', urlWanted); } catch (e) { /* file:// may refuse */ }
+      urlWanted = null;
+    }
+    doc.addEventListener('click', flushUrl, true);
+    global.addEventListener('pagehide', flushUrl);
     function readUrl() {
       var p = new URLSearchParams(global.location.search);
       input.value = p.get('q') || '';
@@ -956,7 +974,7 @@
         status.textContent = '検索できませんでした（' + e.message + '）。';
       });
     });
-    form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+    form.addEventListener('submit', function (e) { e.preventDefault(); run(); flushUrl(); });
     input.addEventListener('input', run);
     form.addEventListener('change', function (e) { if (e.target.type === 'checkbox') run(); });
     readUrl();
