@@ -9,6 +9,8 @@
 #   - index build time (carebook --timings; Pagefind's CLI on the same site);
 #
 # and the recall cases of issue 3 on the sample guidebook for both engines.
+# To compare two versions of search.js on a site this script built, in one
+# interleaved run: bench/search/ab.mjs.
 # Writes its section of BENCHMARKS.md between <!-- search-bench:begin -->
 # and <!-- search-bench:end --> (the rest of the file is kept).
 #
@@ -19,6 +21,7 @@
 #   BENCH_SEARCH_RUNS=3                carebook builds per size (median)
 #   BENCH_SEARCH_CLI_COUNT=1000        `carebook search` invocations per size
 #   BENCH_SEARCH_TYPE_DELAY=80         ms between typed keys
+#   BENCH_SEARCH_KEY_ROUNDS=3          times carebook's queries are typed
 #   BENCH_SEARCH_TIMEOUT=15000         ms after which a query counts as never rendered
 #   BENCH_REPORT=BENCHMARKS.md         where to write
 #   BENCH_SKIP_BUILD=1                 use the existing target/release binaries

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { serve, gzipBytes } from './server.mjs';
-import { launch, INIT_SCRIPT, ENGINES, waitDone, resultCount, args, TIMEOUT } from './lib.mjs';
+import { launch, INIT_SCRIPT, ENGINES, waitDone, resultCount, args, TIMEOUT, openForTyping, typeAndTime, msToResults } from './lib.mjs';
 import { PLAIN, FILTERED, label, params } from './queries.mjs';
 
 const a = args(process.argv.slice(2));
@@ -72,38 +72,6 @@ async function bytesRun(browser, engine, srv, x) {
 }
 
 /**
- * Ms from the input that started the timing (window.__bench.start) to the
- * results that followed it, or null if none came within TIMEOUT.
- */
-async function msToResults(page) {
-  const ok = await page.waitForFunction(() => {
-    const b = window.__bench;
-    return b.start !== null && b.done.some((t) => t >= b.start);
-  }, null, { timeout: TIMEOUT, polling: 5 }).then(() => true, () => false);
-  if (!ok) return null;
-  return page.evaluate(() => {
-    const b = window.__bench;
-    return b.done.find((t) => t >= b.start) - b.start;
-  });
-}
-
-/**
- * Types `text` one character at a time; returns ms from the last key to
- * results, or null if they are not in the DOM after TIMEOUT.
- */
-async function typeAndTime(page, text) {
-  const chars = Array.from(text);
-  for (let i = 0; i < chars.length; i++) {
-    if (i === chars.length - 1) {
-      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
-    }
-    await page.keyboard.type(chars[i]);
-    if (i < chars.length - 1) await page.waitForTimeout(DELAY);
-  }
-  return msToResults(page);
-}
-
-/**
  * Enters `text` as one input event (as an IME commit or a paste does);
  * returns ms from that input to results, or null after TIMEOUT.
  */
@@ -114,20 +82,8 @@ async function enterAndTime(page, text) {
 }
 
 async function keysRun(browser, engine, srv, x) {
-  const ctx = await browser.newContext();
-  await ctx.addInitScript(INIT_SCRIPT);
-  const page = await ctx.newPage();
-  const filtersOnly = params({ q: '', filters: x.filters });
-  const hasFilters = filtersOnly.length > 0;
-  await page.goto(`${srv.url}${ENGINES[engine].page}${hasFilters ? '?' + filtersOnly : ''}`);
-  const ready = hasFilters ? await waitDone(page) : true;
-  await page.click(ENGINES[engine].input);
-  // Playwright's first waitForFunction in a page injects its own script
-  // into the page's world, which holds the page's main thread for 8-17 ms
-  // here: done now, so that it does not fall in the timed window (a
-  // filtered page has done it already, in waitDone).
-  await page.waitForFunction(() => true, null, { polling: 5 });
-  const cold = await typeAndTime(page, x.q);
+  const { ctx, page, hasFilters, ready } = await openForTyping(browser, `${srv.url}${ENGINES[engine].page}`, engine, x);
+  const cold = await typeAndTime(page, x.q, DELAY);
   const countCold = cold === null ? null : await resultCount(page, engine);
   // Index files requested between the last key and the results (carebook's
   // scripts; Pagefind fetches from its worker, which this does not see).

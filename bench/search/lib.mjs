@@ -1,6 +1,7 @@
 // Shared by the benchmark scripts: headless chromium, the two search pages,
 // and statistics.
 import { chromium } from 'playwright-core';
+import { params } from './queries.mjs';
 
 export const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/bin/chromium';
 const ARGS = [
@@ -61,6 +62,60 @@ export async function resultCount(page, engine) {
   // "N件以上": carebook read only the top, N is a lower bound.
   if (m && /以上/.test(text)) return `≥${m[1]}`;
   return m ? Number(m[1]) : 0;
+}
+
+/**
+ * A fresh context and page at `pageUrl` (an engine's search page), ready
+ * for a query to be typed: the query's filters in the URL and their
+ * results shown, the input focused.
+ */
+export async function openForTyping(browser, pageUrl, engine, x) {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(INIT_SCRIPT);
+  const page = await ctx.newPage();
+  const filtersOnly = params({ q: '', filters: x.filters });
+  const hasFilters = filtersOnly.length > 0;
+  await page.goto(`${pageUrl}${hasFilters ? '?' + filtersOnly : ''}`);
+  const ready = hasFilters ? await waitDone(page) : true;
+  await page.click(ENGINES[engine].input);
+  // Playwright's first waitForFunction in a page injects its own script
+  // into the page's world, which holds the page's main thread for 8-17 ms
+  // here: done now, so that it does not fall in the timed window (a
+  // filtered page has done it already, in waitDone).
+  await page.waitForFunction(() => true, null, { polling: 5 });
+  return { ctx, page, hasFilters, ready };
+}
+
+/**
+ * Ms from the input that started the timing (window.__bench.start) to the
+ * results that followed it, or null if none came within TIMEOUT.
+ */
+export async function msToResults(page) {
+  const ok = await page.waitForFunction(() => {
+    const b = window.__bench;
+    return b.start !== null && b.done.some((t) => t >= b.start);
+  }, null, { timeout: TIMEOUT, polling: 5 }).then(() => true, () => false);
+  if (!ok) return null;
+  return page.evaluate(() => {
+    const b = window.__bench;
+    return b.done.find((t) => t >= b.start) - b.start;
+  });
+}
+
+/**
+ * Types `text` one character at a time, `delay` ms apart; returns ms from the last key to
+ * results, or null if they are not in the DOM after TIMEOUT.
+ */
+export async function typeAndTime(page, text, delay) {
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    if (i === chars.length - 1) {
+      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
+    }
+    await page.keyboard.type(chars[i]);
+    if (i < chars.length - 1) await page.waitForTimeout(delay);
+  }
+  return msToResults(page);
 }
 
 // ------------------------------------------------------------ statistics
