@@ -103,14 +103,14 @@ export async function msToResults(page) {
 }
 
 /**
- * Types `text` one character at a time, `delay` ms apart; returns ms from the last key to
- * results, or null if they are not in the DOM after TIMEOUT.
+ * Types `text` one character at a time, `delay` ms apart; returns ms from
+ * the last key to results, or null if they are not in the DOM after TIMEOUT.
  */
 export async function typeAndTime(page, text, delay) {
   const chars = Array.from(text);
   for (let i = 0; i < chars.length; i++) {
     if (i === chars.length - 1) {
-      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; window.__bench.mark = window.__bench.done.length; });
+      await page.evaluate(() => { window.__bench.start = null; window.__bench.pending = null; });
     }
     await page.keyboard.type(chars[i]);
     if (i < chars.length - 1) await page.waitForTimeout(delay);
