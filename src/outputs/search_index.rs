@@ -39,12 +39,30 @@ pub fn stage(
     let print = print.unwrap_or_default();
     let staging = Staging::new(target).map_err(|e| fail(e.to_string()))?;
     let mut browser = super::search_static::Builder::default();
-    let written = feed(&docs, staging.path(), &mut browser, &print);
-    if let Err(e) = written {
+    let tantivy = match feed(&docs, staging.path(), &mut browser) {
+        Ok(t) => t,
+        Err(e) => {
+            staging.abort();
+            return Err(fail(e.to_string()));
+        }
+    };
+    // tantivy commits and merges its segments on one thread while the
+    // browser index is encoded and written on the others.
+    let (committed, written) = std::thread::scope(|s| {
+        let commit = s.spawn(|| tantivy.finish(staging.path(), &print));
+        let written = browser.write(book, &docs, site, &print);
+        let committed = commit.join().unwrap_or_else(|_| {
+            Err(tantivy::TantivyError::InternalError(
+                "the index writer panicked".into(),
+            ))
+        });
+        (committed, written)
+    });
+    if let Err(e) = committed {
         staging.abort();
         return Err(fail(e.to_string()));
     }
-    if let Err(d) = browser.write(book, &docs, site, &print) {
+    if let Err(d) = written {
         staging.abort();
         return Err(d);
     }
@@ -82,13 +100,12 @@ fn unchanged(print: &str, target: &Path, site: &Staging) -> bool {
 
 /// Analyses the documents in parallel a batch at a time (tokens are many
 /// times the size of the text) and feeds each to both indexes, which keep
-/// only what they need; writes the tantivy index into `dir`.
+/// only what they need; the tantivy index in `dir` is left to commit.
 fn feed(
     docs: &[doc::SearchDoc],
     dir: &Path,
     browser: &mut super::search_static::Builder,
-    print: &str,
-) -> tantivy::Result<()> {
+) -> tantivy::Result<engine::Writer> {
     let mut tantivy = engine::Writer::create(dir)?;
     for batch in docs.chunks(2048) {
         for (d, a) in batch.iter().zip(doc::analyze_all(batch)) {
@@ -97,5 +114,5 @@ fn feed(
             tantivy.add(d, a)?;
         }
     }
-    tantivy.finish(dir, print)
+    Ok(tantivy)
 }

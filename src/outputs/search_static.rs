@@ -45,6 +45,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
 
@@ -225,6 +226,132 @@ impl Builder {
     }
 }
 
+fn io(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        Pos::File,
+        format!("cannot write the browser search index: {e}"),
+    )
+}
+
+/// What every term's files are made with.
+struct TermContext<'a> {
+    /// Documents in the guidebook.
+    n: u64,
+    lens: &'a [Fields<u64>],
+    avg: Fields<f64>,
+    /// Display rows, by document.
+    rows: &'a [String],
+    out: &'a Staging,
+}
+
+impl TermContext<'_> {
+    /// Writes term `id`'s blocks, pages, positions and top file; returns
+    /// its shard entry.
+    fn write_term(&self, id: usize, term: &str, list: TermList) -> Result<String, Diagnostic> {
+        let (n, lens, avg, rows, out) = (self.n, self.lens, self.avg, self.rows, self.out);
+        let mut buf = String::new();
+        let mut postings = list.expand();
+        let df =
+            |f: fn(&Fields<u32>) -> u32| postings.iter().filter(|p| f(&p.tf) > 0).count() as u64;
+        let idf = Fields {
+            name: rank::idf(df(|tf| tf.name), n),
+            text: rank::idf(df(|tf| tf.text), n),
+        };
+        for p in &mut postings {
+            p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
+        }
+        postings.sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+        let positions = is_trigram(term).then_some(list.positions.as_slice());
+        // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", body)
+        let put = |dir: &str, call: &str, i: usize, body: &str| {
+            let path = format!("search/{dir}/{id}-{i}.js");
+            out.write_owned(
+                &path,
+                format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n").into_bytes(),
+            )
+            .map_err(|e| io(&path, e))
+        };
+        let parts = blocks(postings.len());
+        let (mut head, mut head_pos) = (String::new(), String::new());
+        let mut rest: Vec<u32> = Vec::new();
+        for (i, range) in parts.iter().enumerate() {
+            let slice = &postings[range.clone()];
+            if i == 0 {
+                encode(&mut head, slice);
+                if let Some(all) = positions {
+                    encode_positions(&mut head_pos, slice, all);
+                }
+                continue;
+            }
+            rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
+            buf.clear();
+            encode(&mut buf, slice);
+            put("b", "block", i, &buf)?;
+            if let Some(all) = positions {
+                buf.clear();
+                encode_positions(&mut buf, slice, all);
+                put("p", "positions", i, &buf)?;
+            }
+        }
+        // Document-ordered pages: a filtered search reads the range of
+        // its filter, and a candidate's impact (or absence) costs one
+        // page, not the list down to it.
+        let mut starts = Vec::new();
+        if postings.len() > PAGED {
+            let mut by_doc: Vec<&Posting> = postings.iter().collect();
+            by_doc.sort_unstable_by_key(|p| p.doc);
+            for (page, mine) in by_doc.chunks(PAGE).enumerate() {
+                // The first page starts at document 0, the others at
+                // their first document.
+                let first = if page == 0 { 0 } else { mine[0].doc };
+                if page > 0 {
+                    starts.push(first);
+                }
+                buf.clear();
+                encode_page(&mut buf, first, mine);
+                put("r", "page", page, &buf)?;
+                if let Some(all) = positions {
+                    buf.clear();
+                    encode_positions(&mut buf, mine.iter().copied(), all);
+                    put("q", "pagePositions", page, &buf)?;
+                }
+            }
+        }
+        if postings.len() > TOP {
+            let top = &postings[..TOP];
+            let docs: Vec<u32> = top.iter().map(|p| p.doc).collect();
+            let shown: Vec<&str> = top.iter().map(|p| rows[p.doc as usize].as_str()).collect();
+            let path = format!("search/h/{id}.js");
+            out.write_owned(
+                &path,
+                format!(
+                    "carebookSearch.top({id},{},[{}]);\n",
+                    js(&json!(docs)),
+                    shown.join(",")
+                )
+                .into_bytes(),
+            )
+            .map_err(|e| io(&path, e))?;
+        }
+        let df = postings.len();
+        let v = match (positions.is_some(), starts.is_empty()) {
+            (true, true) => json!([id, 1, df, head, rest, head_pos]),
+            (false, true) => json!([id, 0, df, head, rest]),
+            (p, false) => json!([
+                id,
+                u8::from(p),
+                df,
+                head,
+                rest,
+                head_pos,
+                encode_gaps(&starts)
+            ]),
+        };
+        Ok(v.to_string())
+    }
+}
+
 /// Encodes postings (already best first) as impact groups.
 fn encode(out: &mut String, postings: &[Posting]) {
     let mut prev_impact: Option<u32> = None;
@@ -359,14 +486,6 @@ impl Builder {
 
         let mut terms: Vec<(String, TermList)> = self.terms.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let io = |path: &str, e: std::io::Error| {
-            Diagnostic::error(
-                path,
-                Pos::File,
-                format!("cannot write the browser search index: {e}"),
-            )
-        };
-
         // Display records as arrays, type and area as indexes into meta's
         // lists; serialised once, for display chunks and top files alike.
         let [types, areas, caps] = crate::search::doc::facet_labels(book);
@@ -405,111 +524,25 @@ impl Builder {
                 .map_err(|e| io(&path, e))?;
         }
 
-        // Entries as JSON text; blocks straight to their files.
-        let mut entries: Vec<(String, String)> = Vec::with_capacity(terms.len());
-        let mut buf = String::new();
-        // Each list is dropped once written.
-        for (id, (term, list)) in terms.into_iter().enumerate() {
-            let mut postings = list.expand();
-            let df = |f: fn(&Fields<u32>) -> u32| {
-                postings.iter().filter(|p| f(&p.tf) > 0).count() as u64
-            };
-            let idf = Fields {
-                name: rank::idf(df(|tf| tf.name), n),
-                text: rank::idf(df(|tf| tf.text), n),
-            };
-            for p in &mut postings {
-                p.impact = rank::impact(idf, p.tf, lens[p.doc as usize], avg);
-            }
-            postings.sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
-            let positions = is_trigram(&term).then_some(list.positions.as_slice());
-            // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", body)
-            let put = |dir: &str, call: &str, i: usize, body: &str| {
-                let path = format!("search/{dir}/{id}-{i}.js");
-                out.write_owned(
-                    &path,
-                    format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n").into_bytes(),
-                )
-                .map_err(|e| io(&path, e))
-            };
-            let parts = blocks(postings.len());
-            let (mut head, mut head_pos) = (String::new(), String::new());
-            let mut rest: Vec<u32> = Vec::new();
-            for (i, range) in parts.iter().enumerate() {
-                let slice = &postings[range.clone()];
-                if i == 0 {
-                    encode(&mut head, slice);
-                    if let Some(all) = positions {
-                        encode_positions(&mut head_pos, slice, all);
-                    }
-                    continue;
-                }
-                rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
-                buf.clear();
-                encode(&mut buf, slice);
-                put("b", "block", i, &buf)?;
-                if let Some(all) = positions {
-                    buf.clear();
-                    encode_positions(&mut buf, slice, all);
-                    put("p", "positions", i, &buf)?;
-                }
-            }
-            // Document-ordered pages: a filtered search reads the range of
-            // its filter, and a candidate's impact (or absence) costs one
-            // page, not the list down to it.
-            let mut starts = Vec::new();
-            if postings.len() > PAGED {
-                let mut by_doc: Vec<&Posting> = postings.iter().collect();
-                by_doc.sort_unstable_by_key(|p| p.doc);
-                for (page, mine) in by_doc.chunks(PAGE).enumerate() {
-                    // The first page starts at document 0, the others at
-                    // their first document.
-                    let first = if page == 0 { 0 } else { mine[0].doc };
-                    if page > 0 {
-                        starts.push(first);
-                    }
-                    buf.clear();
-                    encode_page(&mut buf, first, mine);
-                    put("r", "page", page, &buf)?;
-                    if let Some(all) = positions {
-                        buf.clear();
-                        encode_positions(&mut buf, mine.iter().copied(), all);
-                        put("q", "pagePositions", page, &buf)?;
-                    }
-                }
-            }
-            if postings.len() > TOP {
-                let top = &postings[..TOP];
-                let docs: Vec<u32> = top.iter().map(|p| p.doc).collect();
-                let shown: Vec<&str> = top.iter().map(|p| rows[p.doc as usize].as_str()).collect();
-                let path = format!("search/h/{id}.js");
-                out.write_owned(
-                    &path,
-                    format!(
-                        "carebookSearch.top({id},{},[{}]);\n",
-                        js(&json!(docs)),
-                        shown.join(",")
-                    )
-                    .into_bytes(),
-                )
-                .map_err(|e| io(&path, e))?;
-            }
-            let df = postings.len();
-            let v = match (positions.is_some(), starts.is_empty()) {
-                (true, true) => json!([id, 1, df, head, rest, head_pos]),
-                (false, true) => json!([id, 0, df, head, rest]),
-                (p, false) => json!([
-                    id,
-                    u8::from(p),
-                    df,
-                    head,
-                    rest,
-                    head_pos,
-                    encode_gaps(&starts)
-                ]),
-            };
-            entries.push((term, v.to_string()));
-        }
+        // Entries as JSON text; blocks straight to their files. Terms are
+        // encoded on every core (the writer thread takes the files); ids
+        // follow the sorted terms whatever thread encodes them.
+        let ctx = TermContext {
+            n,
+            lens: &lens,
+            avg,
+            rows: &rows,
+            out,
+        };
+        let mut entries: Vec<(String, String)> = terms
+            .into_par_iter()
+            .enumerate()
+            // Each list is dropped once written.
+            .map(|(id, (term, list))| {
+                let entry = ctx.write_term(id, &term, list)?;
+                Ok((term, entry))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
 
         let mut facets: HashMap<String, Vec<u32>> = HashMap::new();
         for (doc, d) in docs.iter().enumerate() {
