@@ -4,6 +4,7 @@
 // so that the machine's noise falls on every variant alike.
 //
 //   node bench/search/ab.mjs --site DIR [--rounds 3] [--delay 80] NAME=SEARCH_JS...
+//   node bench/search/ab.mjs [--rounds 3] [--delay 80] NAME=SITE_DIR...
 //
 // e.g. the committed search.js against a working copy, on a 100,000-facility
 // site built by bench/search.sh:
@@ -11,8 +12,10 @@
 //   git show HEAD:themes/default/static/search.js > /tmp/head.js
 //   node bench/search/ab.mjs --site bench/work/100000/public head=/tmp/head.js new=themes/default/static/search.js
 //
-// Each variant is a copy of the site made of symbolic links but for
-// static/search.js, in a temporary directory.
+// Each search.js variant is a copy of the site made of symbolic links but
+// for static/search.js, in a temporary directory; a site variant (a built
+// site's directory, e.g. of another carebook binary with another index
+// format) is served as it is.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,21 +25,28 @@ import { PLAIN, FILTERED, label } from './queries.mjs';
 
 const a = args(process.argv.slice(2).filter((s) => !/^[^-][^=]*=/.test(s)));
 const variants = process.argv.slice(2).filter((s) => /^[^-][^=]*=/.test(s)).map((s) => s.split(/=(.*)/s));
-if (!a.site || variants.length < 2) {
-  console.error('usage: node ab.mjs --site DIR [--rounds N] [--delay MS] NAME=SEARCH_JS NAME=SEARCH_JS...');
+// A variant is a search.js run on --site, or a whole built site (to compare
+// index formats: each site has its own search.js).
+const isSite = (p) => fs.statSync(p).isDirectory();
+if (variants.length < 2 || (!a.site && !variants.every(([, p]) => isSite(p)))) {
+  console.error('usage: node ab.mjs [--site DIR] [--rounds N] [--delay MS] NAME=SEARCH_JS|SITE_DIR NAME=SEARCH_JS|SITE_DIR...');
   process.exit(2);
 }
 const ROUNDS = Number(a.rounds || 3), DELAY = Number(a.delay || 80);
-const site = path.resolve(a.site);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'carebook-ab-'));
-for (const [name, js] of variants) {
+for (const [name, given] of variants) {
   const dir = path.join(root, name);
+  if (isSite(given)) {
+    fs.symlinkSync(path.resolve(given), dir);
+    continue;
+  }
+  const site = path.resolve(a.site);
   fs.mkdirSync(path.join(dir, 'static'), { recursive: true });
   for (const e of fs.readdirSync(site)) if (e !== 'static') fs.symlinkSync(path.join(site, e), path.join(dir, e));
   for (const e of fs.readdirSync(path.join(site, 'static'))) {
     if (e !== 'search.js') fs.symlinkSync(path.join(site, 'static', e), path.join(dir, 'static', e));
   }
-  fs.copyFileSync(js, path.join(dir, 'static', 'search.js'));
+  fs.copyFileSync(given, path.join(dir, 'static', 'search.js'));
 }
 
 const srv = await serve(root);

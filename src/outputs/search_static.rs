@@ -21,11 +21,15 @@
 //!   document numbers), and a document seen in other lists costs one page,
 //!   not the list read down to it;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
-//!   term with more than TOP: the first three pages of results of a
-//!   one-word query, and most of the first page of a query where it is
-//!   the rarest term (with filters, the first results when they allow
-//!   several of these); one file instead of a display chunk per result;
+//!   term with more than HEAD (its documents, as gaps, then their rows in
+//!   that order): the first pages of results of a one-word query, and
+//!   most results of a query where it is the rarest term, with or without
+//!   filters; one file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
+//!   A row is `[id, name, type, area, phone, address, capabilities, kind]`:
+//!   type and area index meta's lists, capabilities its `capLabels`, and
+//!   kind its `kinds` (left out for a facility), which make the page's URL
+//!   from the id; rows of a large guidebook weigh half what records did.
 //!
 //! A term's postings are ordered best first: by impact (its integer share
 //! of the score, [`crate::search::rank`]), then by document. The browser
@@ -70,13 +74,14 @@ const MAX_BLOCK: usize = 4096;
 /// postings (the last fewer); its entry holds where each page starts.
 const PAGED: usize = 1024;
 const PAGE: usize = 512;
-/// A term with more documents gets the display records of the first this
-/// many in one file: the documents of its head (which search.js decodes
-/// from the shard to know them), three pages of results of ten, and with a
-/// filter that allows one in eight, about four results of the first page.
-const TOP: usize = HEAD;
-const _: () = assert!(TOP <= HEAD && TOP < WHOLE);
-pub const FORMAT: u32 = 5;
+/// A term with more than HEAD documents gets the display rows of its
+/// first TOP in one file: three pages of a one-word query's results, and
+/// for a query of several words or with filters, where only some of a
+/// list's best documents match, most of the first page (at 100,000
+/// facilities, 128 rather than 32 took the keypresses over 50 ms from 39
+/// to 23 of 180 in bench/search/ab.mjs).
+const TOP: usize = 128;
+pub const FORMAT: u32 = 6;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -318,16 +323,16 @@ impl TermContext<'_> {
                 }
             }
         }
-        if postings.len() > TOP {
-            let top = &postings[..TOP];
-            let docs: Vec<u32> = top.iter().map(|p| p.doc).collect();
-            let shown: Vec<&str> = top.iter().map(|p| rows[p.doc as usize].as_str()).collect();
+        if postings.len() > HEAD {
+            let mut top: Vec<u32> = postings.iter().take(TOP).map(|p| p.doc).collect();
+            top.sort_unstable();
+            let shown: Vec<&str> = top.iter().map(|&d| rows[d as usize].as_str()).collect();
             let path = format!("search/h/{id}.js");
             out.write_owned(
                 &path,
                 format!(
-                    "carebookSearch.top({id},{},[{}]);\n",
-                    js(&json!(docs)),
+                    "carebookSearch.top({id},\"{}\",[{}]);\n",
+                    encode_gaps(&top),
                     shown.join(",")
                 )
                 .into_bytes(),
@@ -451,6 +456,11 @@ fn blocks(n: usize) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Each key's position in `keys`.
+fn index_of(keys: Vec<&str>) -> HashMap<&str, usize> {
+    keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
+}
+
 /// Inside `<script>`, `</` would end the element.
 fn js(v: &serde_json::Value) -> String {
     v.to_string().replace("</", "<\\/")
@@ -486,35 +496,44 @@ impl Builder {
 
         let mut terms: Vec<(String, TermList)> = self.terms.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        // Display records as arrays, type and area as indexes into meta's
-        // lists; serialised once, for display chunks and top files alike.
+        // Display rows as arrays (see the module's comment); serialised
+        // once, for display chunks and top files alike.
         let [types, areas, caps] = crate::search::doc::facet_labels(book);
-        let type_index: HashMap<&str, usize> = types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.key.as_str(), i))
-            .collect();
-        let area_index: HashMap<&str, usize> = areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.key.as_str(), i))
-            .collect();
+        let type_index = index_of(types.iter().map(|t| t.key.as_str()).collect());
+        let area_index = index_of(areas.iter().map(|a| a.key.as_str()).collect());
+        let kinds = crate::search::doc::kinds();
+        let kind_index = index_of(kinds.iter().map(|k| k.0).collect());
+        // (capability labels once each: types may share a key and not its label)
+        let mut cap_labels: Vec<&str> = Vec::new();
+        let mut cap_index: HashMap<&str, usize> = HashMap::new();
+        for c in docs.iter().flat_map(|d| &d.display.caps) {
+            cap_index.entry(c).or_insert_with(|| {
+                cap_labels.push(c);
+                cap_labels.len() - 1
+            });
+        }
         let rows: Vec<String> = docs
             .iter()
             .map(|d| {
                 let s = &d.display;
                 let area = d.area_key.as_deref().and_then(|a| area_index.get(a));
-                js(&json!([
-                    s.kind,
+                let kind = kind_index[s.kind.as_str()];
+                let (_, before, after) = &kinds[kind];
+                debug_assert_eq!(s.url, format!("{before}{}{after}", s.id));
+                let caps: Vec<usize> = s.caps.iter().map(|c| cap_index[c.as_str()]).collect();
+                let mut row = json!([
                     s.id,
                     s.name,
                     type_index.get(d.type_key.as_str()),
                     area,
                     s.phone,
                     s.address,
-                    s.url,
-                    s.caps
-                ]))
+                    caps
+                ]);
+                if kind > 0 {
+                    row.as_array_mut().expect("an array").push(json!(kind));
+                }
+                js(&row)
             })
             .collect();
         for (i, chunk) in rows.chunks(CHUNK).enumerate() {
@@ -585,7 +604,9 @@ impl Builder {
             "docs": n,
             "shards": shards,
             "chunk": CHUNK,
-            "top": TOP,
+            "head": HEAD,
+            "kinds": kinds.iter().map(|(k, before, after)| json!([k, before, after])).collect::<Vec<_>>(),
+            "capLabels": cap_labels,
             "types": types,
             "areas": areas,
             "caps": caps,

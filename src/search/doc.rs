@@ -12,6 +12,26 @@ use crate::outputs::site::views::{facility_url, hours_text, meeting_url, window_
 pub const WINDOW_TYPE: &str = "window";
 pub const MEETING_TYPE: &str = "meeting";
 
+/// The kinds of record, each with the URL of a record's page around its
+/// id (the browser index makes the URL from these).
+pub fn kinds() -> [(&'static str, String, String); 3] {
+    let around = |url: fn(&str) -> String| {
+        let u = url("\u{0}");
+        let (before, after) = u.split_once('\u{0}').expect("the id is in the URL");
+        (before.to_string(), after.to_string())
+    };
+    let ((f0, f1), (w0, w1), (m0, m1)) = (
+        around(facility_url),
+        around(window_url),
+        around(meeting_url),
+    );
+    [
+        ("facility", f0, f1),
+        ("window", w0, w1),
+        ("meeting", m0, m1),
+    ]
+}
+
 /// What a search result shows.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Hash)]
 pub struct Display {
@@ -239,4 +259,17 @@ pub fn facet_labels(book: &Guidebook) -> [Vec<FacetLabel>; 3] {
         .map(|c| label(&c.key, &c.label, 0))
         .collect();
     [types, areas, caps]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_and_an_id_make_the_url_of_the_record_page() {
+        let urls: [fn(&str) -> String; 3] = [facility_url, window_url, meeting_url];
+        for ((kind, before, after), url) in kinds().into_iter().zip(urls) {
+            assert_eq!(format!("{before}f0123{after}"), url("f0123"), "{kind}");
+        }
+    }
 }

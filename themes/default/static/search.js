@@ -30,7 +30,7 @@
   S.page = function (key, s) { store.pages[key] = s; settle('r' + key, s); };
   S.pagePositions = function (key, s) { store.pagePositions[key] = s; settle('q' + key, s); };
   S.top = function (id, docs, rows) {
-    docs.forEach(function (d, i) { store.shown[d] = rows[i]; });
+    docList(docs).forEach(function (d, i) { store.shown[d] = rows[i]; });
     store.tops[id] = true;
     settle('h' + id, true);
   };
@@ -101,8 +101,8 @@
   function chunk(i) { return part('d' + i, 'd/' + i + '.js', function () { return store.docs[i]; }); }
   function topFile(id) { return part('h' + id, 'h/' + id + '.js', function () { return store.tops[id]; }); }
   // The top files the latest search asked for, which display() waits for
-  // before it loads display chunks for what they do not hold.
-  var tops = [];
+  // before it loads display chunks for what they do not hold, and their ids.
+  var tops = [], topIds = [];
 
   /* ---------- analyzer (query mode), as src/search/analyzer.rs ---------- */
   var PARTICLES = 'のにをはがでとへもや';
@@ -313,9 +313,6 @@
   // (then it knows every match) once they cost no more bytes than this, or
   // than it has read so far: so never much more than the cheaper way.
   var COVER_FREE = 4096;
-  // A filtered search reads a top file if the filters allow this many of
-  // its documents: as many display chunks' bytes, in one request.
-  var TOP_WORTH = 4;
 
   function byRank(x, y) { return y.score - x.score || x.doc - y.doc; }
 
@@ -668,15 +665,16 @@
   };
   /**
    * While reading goes on, the display rows of the best matches so far
-   * are loaded too (unless a top file will hold them): most stay in the
-   * top, and their rows are then there when the reading settles.
+   * are loaded too (once the top file is in, those it does not hold):
+   * most stay in the top, and their rows are then there when the reading
+   * settles.
    */
   function prefetch(hits) {
     var m = store.meta;
-    if (tops.length) return;
+    if (!topIds.every(function (id) { return store.tops[id]; })) return;
     hits.forEach(function (h) {
       var c = Math.floor(h.doc / m.chunk);
-      if (!store.docs[c]) chunk(c).catch(function () { return null; });
+      if (!store.shown[h.doc] && !store.docs[c]) chunk(c).catch(function () { return null; });
     });
   }
   /** Reads until the top k are settled (and counted, if counting and cheap); resolves to this reader. */
@@ -722,6 +720,7 @@
   function search(query, filters, k) {
     var mine = ++generation;
     tops = [];
+    topIds = [];
     filters = filters || {};
     k = k || PAGE;
     var q = parseQuery(query || '');
@@ -741,15 +740,14 @@
         var entries = found[0];
         if (entries.some(function (e) { return !e; })) return none();
         var filter = facetGroups.length ? allowedBy(m, facetGroups, found[1]) : null;
-        // The page shown is mostly the first results of the rarest term's
-        // list (every result is in it): its top file holds them, one
-        // request instead of one per result, loaded while the lists are
-        // read; with filters, if they allow TOP_WORTH of them.
+        // The page shown is mostly among the first results of the rarest
+        // term's list (every result is in it), with filters too: its top
+        // file holds their rows, one request instead of one per result,
+        // loaded while the lists are read.
         var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
-        if (rarest && rarest[2] > m.top) {
-          var held = postings(rarest[3]).docs.slice(0, m.top);
-          var shown = filter ? held.filter(function (d) { return filter.allowed[d]; }) : held;
-          if (shown.length >= TOP_WORTH) tops = [topFile(rarest[0]).catch(function () { return null; })];
+        if (rarest && rarest[2] > m.head) {
+          topIds = [rarest[0]];
+          tops = [topFile(rarest[0]).catch(function () { return null; })];
         }
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
@@ -791,11 +789,14 @@
       return Promise.all(Object.keys(need).map(function (c) { return chunk(+c); })).then(function () {
         return docs.map(function (d) {
           var r = row(d);
+          // [id, name, type, area, phone, address, caps, kind] (search_static.rs)
+          var kind = m.kinds[r[7] || 0];
           return {
-            kind: r[0], id: r[1], name: r[2],
-            type: r[3] == null ? '' : m.types[r[3]].name,
-            area: r[4] == null ? '' : m.areas[r[4]].name,
-            phone: r[5], address: r[6], url: r[7], caps: r[8],
+            kind: kind[0], id: r[0], name: r[1],
+            type: r[2] == null ? '' : m.types[r[2]].name,
+            area: r[3] == null ? '' : m.areas[r[3]].name,
+            phone: r[4], address: r[5], url: kind[1] + r[0] + kind[2],
+            caps: r[6].map(function (c) { return m.capLabels[c]; }),
           };
         });
       });
