@@ -15,21 +15,17 @@ pub const MEETING_TYPE: &str = "meeting";
 /// The kinds of record, each with the URL of a record's page around its
 /// id (the browser index makes the URL from these).
 pub fn kinds() -> [(&'static str, String, String); 3] {
-    let around = |url: fn(&str) -> String| {
+    type Url = fn(&str) -> String;
+    let urls: [(&str, Url); 3] = [
+        ("facility", facility_url),
+        ("window", window_url),
+        ("meeting", meeting_url),
+    ];
+    urls.map(|(kind, url)| {
         let u = url("\u{0}");
         let (before, after) = u.split_once('\u{0}').expect("the id is in the URL");
-        (before.to_string(), after.to_string())
-    };
-    let ((f0, f1), (w0, w1), (m0, m1)) = (
-        around(facility_url),
-        around(window_url),
-        around(meeting_url),
-    );
-    [
-        ("facility", f0, f1),
-        ("window", w0, w1),
-        ("meeting", m0, m1),
-    ]
+        (kind, before.to_string(), after.to_string())
+    })
 }
 
 /// What a search result shows.
