@@ -1,4 +1,5 @@
-// Interleaved A/B of search.js variants on one built site: the benchmark's
+// Interleaved A/B of search.js variants on one built site, or of built sites
+// (index formats of different carebook binaries): the benchmark's
 // 60 queries typed (cold keypress → results, as browser.mjs measures it),
 // each query once per variant in turn, in rounds that alternate the order,
 // so that the machine's noise falls on every variant alike.

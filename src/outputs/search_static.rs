@@ -75,7 +75,7 @@ const MAX_BLOCK: usize = 4096;
 const PAGED: usize = 1024;
 const PAGE: usize = 512;
 /// A term with more than HEAD documents gets the display rows of its
-/// first TOP in one file: three pages of a one-word query's results, and
+/// first TOP in one file: the first pages of a one-word query's results, and
 /// for a query of several words or with filters, where only some of a
 /// list's best documents match, most of the first page (at 100,000
 /// facilities, 128 rather than 32 took the keypresses over 50 ms from 39

@@ -100,9 +100,12 @@
   function shard(i) { return part('t' + i, 't/' + i + '.js', function () { return store.shards[i]; }); }
   function chunk(i) { return part('d' + i, 'd/' + i + '.js', function () { return store.docs[i]; }); }
   function topFile(id) { return part('h' + id, 'h/' + id + '.js', function () { return store.tops[id]; }); }
-  // The top files the latest search asked for, which display() waits for
-  // before it loads display chunks for what they do not hold, and their ids.
-  var tops = [], topIds = [];
+  // The terms whose top files the latest search asked for, which display()
+  // waits for before it loads display chunks for what they do not hold.
+  var topIds = [];
+  function topsLoaded() {
+    return Promise.all(topIds.map(function (id) { return topFile(id).catch(function () { return null; }); }));
+  }
 
   /* ---------- analyzer (query mode), as src/search/analyzer.rs ---------- */
   var PARTICLES = 'のにをはがでとへもや';
@@ -719,7 +722,6 @@
    */
   function search(query, filters, k) {
     var mine = ++generation;
-    tops = [];
     topIds = [];
     filters = filters || {};
     k = k || PAGE;
@@ -747,7 +749,7 @@
         var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
         if (rarest && rarest[2] > m.head) {
           topIds = [rarest[0]];
-          tops = [topFile(rarest[0]).catch(function () { return null; })];
+          topsLoaded();
         }
         if (!terms.length) {
           // Filters only: every record in them, in guidebook order.
@@ -778,7 +780,7 @@
 
   /** What results show, for the given documents. */
   function display(docs) {
-    return Promise.all([meta()].concat(tops)).then(function (got) {
+    return Promise.all([meta(), topsLoaded()]).then(function (got) {
       var m = got[0];
       function row(d) {
         var c = store.docs[Math.floor(d / m.chunk)];
