@@ -12,14 +12,15 @@
 //!   where each of its pages starts (a list with pages). Facet values
 //!   (`\u{1}type/clinic`) are terms too, with their documents in order
 //!   (as gaps, or as runs: a type or an area is a few runs);
-//! - `search/b/ID-I.js`: block I of term ID's postings, after the head;
-//! - `search/p/ID-I.js`: the positions of block I's postings, for a CJK
-//!   trigram, loaded only when the query has it in a phrase;
-//! - `search/r/ID-J.js`: page J of a long list, in document order, and
-//!   `search/q/ID-J.js` its positions (for a trigram). A filtered search
-//!   reads the pages that cover its filter (a type or an area is a range of
-//!   document numbers), and a document seen in other lists costs one page,
-//!   not the list read down to it;
+//! - `search/b/ID-I.js`: block I of term ID's postings, after the head,
+//!   and for a CJK trigram their positions (in the same file: the words
+//!   of four characters or more, checked as phrases, are most queries, and
+//!   a file costs a browser more than its bytes);
+//! - `search/r/ID-J.js`: page J of a long list, in document order (with
+//!   positions, for a trigram). A filtered search reads the pages that
+//!   cover its filter (a type or an area is a range of document numbers),
+//!   and a document seen in other lists costs one page, not the list read
+//!   down to it;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
 //!   term with more than HEAD (its documents, as gaps, then their rows in
 //!   that order): the first pages of results of a one-word query, and
@@ -41,10 +42,9 @@
 //! first in a block as it is, then as the drop from the previous group),
 //! the number of documents, then per document its number (first as it is,
 //! then as the gap from the previous one). Positions, for CJK trigrams,
-//! are apart (the head's at the end of the shard entry), per document in
-//! the same order: count, first, gaps, in one space: the name's, then the
-//! text's after a gap, so that phrases can be checked. Most trigram
-//! queries have no phrase, and positions were most of a block's bytes.
+//! are a second string (the head's at the end of the shard entry), per
+//! document in the same order: count, first, gaps, in one space: the
+//! name's, then the text's after a gap, so that phrases can be checked.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -81,7 +81,7 @@ const PAGE: usize = 512;
 /// facilities, 128 rather than 32 took the keypresses over 50 ms from 39
 /// to 23 of 180 in bench/search/ab.mjs).
 const TOP: usize = 128;
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -268,15 +268,19 @@ impl TermContext<'_> {
         }
         postings.sort_unstable_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
         let positions = is_trigram(term).then_some(list.positions.as_slice());
-        // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", body)
-        let put = |dir: &str, call: &str, i: usize, body: &str| {
+        // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", postings)
+        // or, for a trigram, CALL("ID-I", postings, positions): one file
+        // either way, as a file costs a phrase more than its bytes.
+        let put = |dir: &str, call: &str, i: usize, body: &str, pos: Option<&str>| {
             let path = format!("search/{dir}/{id}-{i}.js");
-            out.write_owned(
-                &path,
-                format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n").into_bytes(),
-            )
-            .map_err(|e| io(&path, e))
+            let text = match pos {
+                Some(pos) => format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\",\"{pos}\");\n"),
+                None => format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n"),
+            };
+            out.write_owned(&path, text.into_bytes())
+                .map_err(|e| io(&path, e))
         };
+        let mut pos_buf = String::new();
         let parts = blocks(postings.len());
         let (mut head, mut head_pos) = (String::new(), String::new());
         let mut rest: Vec<u32> = Vec::new();
@@ -292,12 +296,12 @@ impl TermContext<'_> {
             rest.extend([slice[0].impact, slice[0].doc, slice.len() as u32]);
             buf.clear();
             encode(&mut buf, slice);
-            put("b", "block", i, &buf)?;
-            if let Some(all) = positions {
-                buf.clear();
-                encode_positions(&mut buf, slice, all);
-                put("p", "positions", i, &buf)?;
-            }
+            let pos = positions.map(|all| {
+                pos_buf.clear();
+                encode_positions(&mut pos_buf, slice, all);
+                pos_buf.as_str()
+            });
+            put("b", "block", i, &buf, pos)?;
         }
         // Document-ordered pages: a filtered search reads the range of
         // its filter, and a candidate's impact (or absence) costs one
@@ -315,12 +319,12 @@ impl TermContext<'_> {
                 }
                 buf.clear();
                 encode_page(&mut buf, first, mine);
-                put("r", "page", page, &buf)?;
-                if let Some(all) = positions {
-                    buf.clear();
-                    encode_positions(&mut buf, mine.iter().copied(), all);
-                    put("q", "pagePositions", page, &buf)?;
-                }
+                let pos = positions.map(|all| {
+                    pos_buf.clear();
+                    encode_positions(&mut pos_buf, mine.iter().copied(), all);
+                    pos_buf.as_str()
+                });
+                put("r", "page", page, &buf, pos)?;
             }
         }
         if postings.len() > HEAD {

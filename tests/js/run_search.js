@@ -1,7 +1,8 @@
 // Runs the site's own search.js under Node over a list of queries and prints
 // for each its top k (default 10) records as "kind:id" and its total (null
 // when only the top was read), for comparison with `carebook search --json`,
-// and how many index files of each kind (b, p, r, q, ...) it loaded.
+// and how many index files of each kind (b, r, h, ...) it loaded; a
+// trigram's blocks and pages, which carry positions, count as bp and rp.
 // Usage: node run_search.js SITE_DIR QUERIES.json
 'use strict';
 const fs = require('fs');
@@ -13,9 +14,11 @@ let loads = {};
 globalThis.carebookSearch = {
   base: path.join(site, 'search') + path.sep,
   loader(p) {
-    const kind = p.split('/')[0];
+    const text = fs.readFileSync(path.join(site, 'search', p), 'utf8');
+    // (CALL("ID-I","postings","positions"): three strings)
+    const kind = p.split('/')[0] + (/^carebookSearch\.\w+\("[^"]*","[^"]*","/.test(text) ? 'p' : '');
     loads[kind] = (loads[kind] || 0) + 1;
-    vm.runInThisContext(fs.readFileSync(path.join(site, 'search', p), 'utf8'), { filename: p });
+    vm.runInThisContext(text, { filename: p });
     return Promise.resolve();
   },
 };

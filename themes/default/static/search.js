@@ -25,10 +25,9 @@
   S.meta = function (m) { store.meta = m; settle('meta', m); };
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
-  S.block = function (key, s) { store.blocks[key] = s; settle('b' + key, s); };
-  S.positions = function (key, s) { store.positions[key] = s; settle('p' + key, s); };
-  S.page = function (key, s) { store.pages[key] = s; settle('r' + key, s); };
-  S.pagePositions = function (key, s) { store.pagePositions[key] = s; settle('q' + key, s); };
+  // (a trigram's block or page carries its positions too)
+  S.block = function (key, s, pos) { store.blocks[key] = s; store.positions[key] = pos; settle('b' + key, s); };
+  S.page = function (key, s, pos) { store.pages[key] = s; store.pagePositions[key] = pos; settle('r' + key, s); };
   S.top = function (id, docs, rows) {
     docList(docs).forEach(function (d, i) { store.shown[d] = rows[i]; });
     store.tops[id] = true;
@@ -342,10 +341,11 @@
     return lo;
   }
   // Bytes per posting, roughly, in blocks (best first, so that one impact
-  // serves many) and in pages (an impact each), and of positions.
+  // serves many) and in pages (an impact each), and of positions (which a
+  // trigram's blocks and pages carry).
   var BLOCK_BYTES = 1.3, PAGE_BYTES = 2.1, POSITION_BYTES = 3.2;
   function cost(L, postings, paged) {
-    return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + (L.pos ? POSITION_BYTES : 0));
+    return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + (L.tri ? POSITION_BYTES : 0));
   }
 
   /** Postings of list L to read before its frontier is at most lv. */
@@ -374,7 +374,7 @@
       // where each page starts, and which pages are read
       var starts = e[6] ? [0].concat(docList(e[6])) : null;
       return {
-        id: e[0], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
+        id: e[0], tri: !!e[1], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
         parts: 0, read: 0, frontier: Infinity, next: 0,
         starts: starts, got: starts ? new Uint8Array(starts.length) : null,
         // 1 for the documents of the pages read; with a filter, the pages
@@ -650,20 +650,16 @@
     var L = this.lists[li], n = L.parts + ahead;
     if (n === 0) return Promise.resolve(L.pos ? withPositions(postings(L.head), L.headPos) : postings(L.head));
     var key = L.id + '-' + n;
-    var got = [part('b' + key, 'b/' + key + '.js', function () { return store.blocks[key]; })];
-    if (L.pos) got.push(part('p' + key, 'p/' + key + '.js', function () { return store.positions[key]; }));
-    return Promise.all(got).then(function (s) {
-      return L.pos ? withPositions(postings(s[0]), s[1]) : postings(s[0]);
+    return part('b' + key, 'b/' + key + '.js', function () { return store.blocks[key]; }).then(function (s) {
+      return L.pos ? withPositions(postings(s), store.positions[key]) : postings(s);
     });
   };
   /** Page J of list li, decoded. */
   Reader.prototype.page = function (li, J) {
     var L = this.lists[li], key = L.id + '-' + J;
-    var got = [part('r' + key, 'r/' + key + '.js', function () { return store.pages[key]; })];
-    if (L.pos) got.push(part('q' + key, 'q/' + key + '.js', function () { return store.pagePositions[key]; }));
-    return Promise.all(got).then(function (s) {
-      var p = pagePostings(s[0], L.starts[J]);
-      return L.pos ? withPositions(p, s[1]) : p;
+    return part('r' + key, 'r/' + key + '.js', function () { return store.pages[key]; }).then(function (s) {
+      var p = pagePostings(s, L.starts[J]);
+      return L.pos ? withPositions(p, store.pagePositions[key]) : p;
     });
   };
   /**
