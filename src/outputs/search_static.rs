@@ -270,7 +270,7 @@ impl TermContext<'_> {
         let positions = is_trigram(term).then_some(list.positions.as_slice());
         // search/DIR/ID-I.js, calling carebookSearch.CALL("ID-I", postings)
         // or, for a trigram, CALL("ID-I", postings, positions): one file
-        // either way, as a file costs a phrase more than its bytes.
+        // either way: to a browser, a file costs more than its bytes.
         let put = |dir: &str, call: &str, i: usize, body: &str, pos: Option<&str>| {
             let path = format!("search/{dir}/{id}-{i}.js");
             let text = match pos {
