@@ -229,10 +229,10 @@ fn browser_and_cli_rank_the_same_when_reading_stops_early() {
                 *loads.entry(kind.clone()).or_default() += n;
             }
         }
-        // Every way of reading was taken: blocks and pages (candidates
-        // looked up, filters covered), of trigrams too (which carry
-        // positions); and top files, with filters too.
-        for kind in ["b", "bp", "r", "rp", "h"] {
+        // Every way of reading was taken: blocks, of trigrams too (which
+        // carry positions), and pages (candidates looked up, filters
+        // covered) and their positions; and top files, with filters too.
+        for kind in ["b", "bp", "r", "q", "h"] {
             assert!(
                 loads.get(kind).copied().unwrap_or(0) > 0,
                 "top {k}: no {kind}/ files read: {loads:?}"

@@ -16,11 +16,11 @@
 //!   and for a CJK trigram their positions (in the same file: the words
 //!   of four characters or more, checked as phrases, are most queries, and
 //!   a file costs a browser more than its bytes);
-//! - `search/r/ID-J.js`: page J of a long list, in document order (with
-//!   positions, for a trigram). A filtered search reads the pages that
-//!   cover its filter (a type or an area is a range of document numbers),
-//!   and a document seen in other lists costs one page, not the list read
-//!   down to it;
+//! - `search/r/ID-J.js`: page J of a long list, in document order, and
+//!   `search/q/ID-J.js` its positions (for a trigram, loaded only for a
+//!   phrase). A filtered search reads the pages that cover its filter (a
+//!   type or an area is a range of document numbers), and a document seen
+//!   in other lists costs one page, not the list read down to it;
 //! - `search/h/ID.js`: what results show for the first TOP documents of a
 //!   term with more than HEAD (its documents, as gaps, then their rows in
 //!   that order): the first pages of results of a one-word query, and
@@ -81,7 +81,7 @@ const PAGE: usize = 512;
 /// facilities, 128 rather than 32 took the keypresses over 50 ms from 39
 /// to 23 of 180 in bench/search/ab.mjs).
 const TOP: usize = 128;
-pub const FORMAT: u32 = 7;
+pub const FORMAT: u32 = 8;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -319,12 +319,15 @@ impl TermContext<'_> {
                 }
                 buf.clear();
                 encode_page(&mut buf, first, mine);
-                let pos = positions.map(|all| {
-                    pos_buf.clear();
-                    encode_positions(&mut pos_buf, mine.iter().copied(), all);
-                    pos_buf.as_str()
-                });
-                put("r", "page", page, &buf, pos)?;
+                put("r", "page", page, &buf, None)?;
+                // (apart: pages are read mostly for another word's
+                // candidates, where a word of three characters, with no
+                // phrase, would pay for positions it does not use)
+                if let Some(all) = positions {
+                    buf.clear();
+                    encode_positions(&mut buf, mine.iter().copied(), all);
+                    put("q", "pagePositions", page, &buf, None)?;
+                }
             }
         }
         if postings.len() > HEAD {

@@ -1,8 +1,8 @@
 // Runs the site's own search.js under Node over a list of queries and prints
 // for each its top k (default 10) records as "kind:id" and its total (null
 // when only the top was read), for comparison with `carebook search --json`,
-// and how many index files of each kind (b, r, h, ...) it loaded; a
-// trigram's blocks and pages, which carry positions, count as bp and rp.
+// and how many index files of each kind (b, r, q, h, ...) it loaded; a
+// trigram's blocks, which carry positions, count as bp.
 // Usage: node run_search.js SITE_DIR QUERIES.json
 'use strict';
 const fs = require('fs');

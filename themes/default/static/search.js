@@ -25,9 +25,10 @@
   S.meta = function (m) { store.meta = m; settle('meta', m); };
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
-  // (a trigram's block or page carries its positions too)
+  // (a trigram's block carries its positions too; a page's are apart)
   S.block = function (key, s, pos) { store.blocks[key] = s; store.positions[key] = pos; settle('b' + key, s); };
-  S.page = function (key, s, pos) { store.pages[key] = s; store.pagePositions[key] = pos; settle('r' + key, s); };
+  S.page = function (key, s) { store.pages[key] = s; settle('r' + key, s); };
+  S.pagePositions = function (key, s) { store.pagePositions[key] = s; settle('q' + key, s); };
   S.top = function (id, docs, rows) {
     docList(docs).forEach(function (d, i) { store.shown[d] = rows[i]; });
     store.tops[id] = true;
@@ -345,7 +346,7 @@
   // trigram's blocks and pages carry).
   var BLOCK_BYTES = 1.3, PAGE_BYTES = 2.1, POSITION_BYTES = 3.2;
   function cost(L, postings, paged) {
-    return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + (L.tri ? POSITION_BYTES : 0));
+    return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + ((paged ? L.pos : L.tri) ? POSITION_BYTES : 0));
   }
 
   /** Postings of list L to read before its frontier is at most lv. */
@@ -657,9 +658,11 @@
   /** Page J of list li, decoded. */
   Reader.prototype.page = function (li, J) {
     var L = this.lists[li], key = L.id + '-' + J;
-    return part('r' + key, 'r/' + key + '.js', function () { return store.pages[key]; }).then(function (s) {
-      var p = pagePostings(s, L.starts[J]);
-      return L.pos ? withPositions(p, store.pagePositions[key]) : p;
+    var got = [part('r' + key, 'r/' + key + '.js', function () { return store.pages[key]; })];
+    if (L.pos) got.push(part('q' + key, 'q/' + key + '.js', function () { return store.pagePositions[key]; }));
+    return Promise.all(got).then(function (s) {
+      var p = pagePostings(s[0], L.starts[J]);
+      return L.pos ? withPositions(p, s[1]) : p;
     });
   };
   /**
