@@ -343,7 +343,7 @@
   }
   // Bytes per posting, roughly, in blocks (best first, so that one impact
   // serves many) and in pages (an impact each), and of positions (which a
-  // trigram's blocks and pages carry).
+  // trigram's blocks always carry, its pages' files only for a phrase).
   var BLOCK_BYTES = 1.3, PAGE_BYTES = 2.1, POSITION_BYTES = 3.2;
   function cost(L, postings, paged) {
     return postings * ((paged ? PAGE_BYTES : BLOCK_BYTES) + ((paged ? L.pos : L.tri) ? POSITION_BYTES : 0));
