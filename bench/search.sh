@@ -10,7 +10,8 @@
 #
 # and the recall cases of issue 3 on the sample guidebook for both engines.
 # To compare two versions of search.js on a site this script built, in one
-# interleaved run: bench/search/ab.mjs.
+# interleaved run: bench/search/ab.mjs (in chromium) and bench/search/cpu.mjs
+# (their JavaScript alone, in Node).
 # Writes its section of BENCHMARKS.md between <!-- search-bench:begin -->
 # and <!-- search-bench:end --> (the rest of the file is kept).
 #
