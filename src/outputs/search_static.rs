@@ -273,10 +273,8 @@ impl TermContext<'_> {
         // either way: to a browser, a file costs more than its bytes.
         let put = |dir: &str, call: &str, i: usize, body: &str, pos: Option<&str>| {
             let path = format!("search/{dir}/{id}-{i}.js");
-            let text = match pos {
-                Some(pos) => format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\",\"{pos}\");\n"),
-                None => format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\");\n"),
-            };
+            let pos = pos.map(|p| format!(",\"{p}\"")).unwrap_or_default();
+            let text = format!("carebookSearch.{call}(\"{id}-{i}\",\"{body}\"{pos});\n");
             out.write_owned(&path, text.into_bytes())
                 .map_err(|e| io(&path, e))
         };
