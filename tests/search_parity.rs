@@ -16,6 +16,10 @@ use common::*;
 use serde_json::{json, Value};
 
 /// (query, type filters, area filters, capability filters)
+/// Index files loaded for one query: how many of each kind, and the paths
+/// of the postings files (b/, r/, q/).
+type Loaded = (HashMap<String, u64>, Vec<String>);
+
 type Case = (
     &'static str,
     &'static [&'static str],
@@ -99,9 +103,10 @@ const SYNTH_QUERIES: &[Case] = &[
 ];
 
 /// Runs the browser search over `cases` (each for its top `k`) and the CLI,
-/// and compares. Returns how many found something, and per case how many
-/// index files of each kind the browser loaded.
-fn compare(site: &Path, cases: &[Case], k: usize) -> (usize, Vec<HashMap<String, u64>>) {
+/// and compares. Returns how many found something, and per case what the
+/// browser loaded: how many index files of each kind, and which postings
+/// files.
+fn compare(site: &Path, cases: &[Case], k: usize) -> (usize, Vec<Loaded>) {
     let index = index_of(site);
     let list: Vec<Value> = cases
         .iter()
@@ -126,7 +131,10 @@ fn compare(site: &Path, cases: &[Case], k: usize) -> (usize, Vec<HashMap<String,
     let mut nonempty = 0;
     let mut loads = Vec::new();
     for ((q, t, a, c), from_browser) in cases.iter().zip(&browser) {
-        loads.push(serde_json::from_value(from_browser["loads"].clone()).unwrap());
+        loads.push((
+            serde_json::from_value(from_browser["loads"].clone()).unwrap(),
+            serde_json::from_value(from_browser["paths"].clone()).unwrap(),
+        ));
         let mut args: Vec<String> = vec![
             "search".into(),
             "--json".into(),
@@ -224,7 +232,7 @@ fn browser_and_cli_rank_the_same_when_reading_stops_early() {
         let (nonempty, per_case) = compare(&out, SYNTH_QUERIES, k);
         assert_eq!(nonempty, SYNTH_QUERIES.len(), "top {k}");
         let mut loads: HashMap<String, u64> = HashMap::new();
-        for case in &per_case {
+        for (case, _) in &per_case {
             for (kind, n) in case {
                 *loads.entry(kind.clone()).or_default() += n;
             }
@@ -241,11 +249,43 @@ fn browser_and_cli_rank_the_same_when_reading_stops_early() {
         let filtered_tops = SYNTH_QUERIES
             .iter()
             .zip(&per_case)
-            .filter(|((q, t, _, _), l)| !q.is_empty() && !t.is_empty() && l.contains_key("h"))
+            .filter(|((q, t, _, _), (l, _))| !q.is_empty() && !t.is_empty() && l.contains_key("h"))
             .count();
         assert!(
             filtered_tops > 0,
             "top {k}: no filtered search read a top file"
         );
+
+        // 訪問看護 is looked up as 訪問看 and 問看護, and here 問看護 only
+        // ever stands right after 訪問看: its entry says so, and the
+        // browser reads 訪問看's list for both, and no positions.
+        let entries = shard_entries(&out);
+        let (lead, follow) = (&entries["訪問看"], &entries["問看護"]);
+        assert_eq!(follow[7], json!([lead[0], 1]), "{follow}");
+        let (case, (_, paths)) = SYNTH_QUERIES.iter().zip(&per_case).next().unwrap();
+        assert_eq!(case.0, "訪問看護");
+        let of = |e: &Value| {
+            let id = e[0].as_u64().unwrap();
+            paths
+                .iter()
+                .filter(|p| p.split('/').nth(1).unwrap().starts_with(&format!("{id}-")))
+                .count()
+        };
+        assert!(of(lead) > 0, "top {k}: {paths:?}");
+        assert_eq!(of(follow), 0, "top {k}: {paths:?}");
+        assert!(!paths.iter().any(|p| p.starts_with("q/")), "{paths:?}");
     }
+}
+
+/// Every term's entry in the browser index's shards (search/t/N.js, each
+/// `carebookSearch.shard(N,{...});`).
+fn shard_entries(site: &Path) -> HashMap<String, Value> {
+    let mut all = HashMap::new();
+    for f in std::fs::read_dir(site.join("search/t")).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let body = &text[text.find('{').unwrap()..text.rfind('}').unwrap() + 1];
+        let shard: HashMap<String, Value> = serde_json::from_str(body).unwrap();
+        all.extend(shard);
+    }
+    all
 }

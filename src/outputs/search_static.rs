@@ -9,7 +9,9 @@
 //!   modulo the shard count). Per term: its id, whether its postings carry
 //!   positions, its document count, its best postings (the head), and the
 //!   first impact, first document and length of each further block, and
-//!   where each of its pages starts (a list with pages). Facet values
+//!   where each of its pages starts (a list with pages), and for a
+//!   trigram that only ever stands a fixed number of places after another
+//!   (the root), the root's id and that number (see [`aliases`]). Facet values
 //!   (`\u{1}type/clinic`) are terms too, with their documents in order
 //!   (as gaps, or as runs: a type or an area is a few runs);
 //! - `search/b/ID-I.js`: block I of term ID's postings, after the head,
@@ -81,7 +83,7 @@ const PAGE: usize = 512;
 /// facilities, 128 rather than 32 took the keypresses over 50 ms from 39
 /// to 23 of 180 in bench/search/ab.mjs).
 const TOP: usize = 128;
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -253,7 +255,13 @@ struct TermContext<'a> {
 impl TermContext<'_> {
     /// Writes term `id`'s blocks, pages, positions and top file; returns
     /// its shard entry.
-    fn write_term(&self, id: usize, term: &str, list: TermList) -> Result<String, Diagnostic> {
+    fn write_term(
+        &self,
+        id: usize,
+        term: &str,
+        list: TermList,
+        alias: Option<(usize, u32)>,
+    ) -> Result<String, Diagnostic> {
         let (n, lens, avg, rows, out) = (self.n, self.lens, self.avg, self.rows, self.out);
         let mut buf = String::new();
         let mut postings = list.expand();
@@ -345,7 +353,7 @@ impl TermContext<'_> {
             .map_err(|e| io(&path, e))?;
         }
         let df = postings.len();
-        let v = match (positions.is_some(), starts.is_empty()) {
+        let mut v = match (positions.is_some(), starts.is_empty()) {
             (true, true) => json!([id, 1, df, head, rest, head_pos]),
             (false, true) => json!([id, 0, df, head, rest]),
             (p, false) => json!([
@@ -358,8 +366,72 @@ impl TermContext<'_> {
                 encode_gaps(&starts)
             ]),
         };
+        if let (Some((root, shift)), Some(v)) = (alias, v.as_array_mut()) {
+            // (no pages: an empty list of page starts)
+            v.resize(7, json!(""));
+            v.push(json!([root, shift]));
+        }
         Ok(v.to_string())
     }
+}
+
+/// For each term, the trigram whose list it repeats, if any: `(root,
+/// shift)` when the term stands, in every document and field, exactly
+/// `shift` places after each occurrence of trigram `root` and nowhere else
+/// (the trigrams of a word that only ever appears whole: くりに, りにっ and
+/// にっく of クリニック). Such a term has the root's documents, frequencies
+/// and so impacts, and a phrase that asks for both at those offsets needs
+/// neither its positions nor its list: the browser reads the root's list
+/// once for both (in the sample guidebook 60 % of the trigrams have a
+/// root, in the 100,000-facility synthetic one the pieces of most of the
+/// benchmark's words of four characters or more).
+fn aliases(terms: &[(String, TermList)]) -> Vec<Option<(usize, u32)>> {
+    // b can follow a if a ends with the two characters b starts with, and
+    // their lists are as long: those are the pairs to compare.
+    let size = |l: &TermList| (l.postings.len(), l.positions.len());
+    let cut = |t: &str, n: usize| t.char_indices().nth(n).map_or(t.len(), |(i, _)| i);
+    let mut ends: FxHashMap<(&str, (usize, usize)), Vec<usize>> = FxHashMap::default();
+    for (a, (term, list)) in terms.iter().enumerate() {
+        if is_trigram(term) {
+            ends.entry((&term[cut(term, 1)..], size(list)))
+                .or_default()
+                .push(a);
+        }
+    }
+    // b follows a: its postings are a's, every position one further on.
+    let follows = |a: &TermList, b: &TermList| {
+        a.postings
+            .iter()
+            .zip(&b.postings)
+            .all(|(x, y)| x.doc == y.doc && x.name == y.name && x.text == y.text && x.pos == y.pos)
+            && a.positions
+                .iter()
+                .zip(&b.positions)
+                .all(|(x, y)| x + 1 == *y)
+    };
+    let parent: Vec<Option<usize>> = terms
+        .par_iter()
+        .map(|(term, list)| {
+            if !is_trigram(term) {
+                return None;
+            }
+            let same = ends.get(&(&term[..cut(term, 2)], size(list)))?;
+            same.iter()
+                .copied()
+                .find(|&a| follows(&terms[a].1, list) && terms[a].0 != *term)
+        })
+        .collect();
+    // (Chains end: each link moves every position one further on.)
+    (0..terms.len())
+        .map(|i| {
+            let (mut root, mut shift) = (parent[i]?, 1);
+            while let Some(p) = parent[root] {
+                root = p;
+                shift += 1;
+            }
+            Some((root, shift))
+        })
+        .collect()
 }
 
 /// Encodes postings (already best first) as impact groups.
@@ -558,12 +630,14 @@ impl Builder {
             rows: &rows,
             out,
         };
+        let alias = aliases(&terms);
         let mut entries: Vec<(String, String)> = terms
             .into_par_iter()
+            .zip(alias)
             .enumerate()
             // Each list is dropped once written.
-            .map(|(id, (term, list))| {
-                let entry = ctx.write_term(id, &term, list)?;
+            .map(|(id, ((term, list), alias))| {
+                let entry = ctx.write_term(id, &term, list, alias)?;
                 Ok((term, entry))
             })
             .collect::<Result<_, Diagnostic>>()?;
@@ -649,6 +723,41 @@ mod tests {
         assert_eq!(encode_docs(&run), "~CkD");
         // two runs, 0..4 and 6..8, shorter than gaps ABBBDB
         assert_eq!(encode_docs(&[0, 1, 2, 3, 6, 7]), "~AECC");
+    }
+
+    #[test]
+    fn trigrams_of_words_that_only_appear_whole_repeat_their_root() {
+        use crate::search::analyzer::{analyze, Mode};
+        let mut b = Builder::default();
+        for (name, text) in [
+            ("さくらクリニック", "訪問看護 訪問看取り"),
+            ("クリニック山田", "訪問看護"),
+            ("ひまわり", "クリニックへ訪問看護"),
+        ] {
+            b.add(&Analyzed {
+                name: analyze(name, Mode::Index),
+                text: analyze(text, Mode::Index),
+            });
+        }
+        let mut terms: Vec<(String, TermList)> = b.terms.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let alias = aliases(&terms);
+        let of = |t: &str| {
+            let i = terms.iter().position(|x| x.0 == t).unwrap();
+            alias[i].map(|(root, shift)| (terms[root].0.as_str(), shift))
+        };
+        // くりにっく stands whole everywhere: its later trigrams repeat
+        // the first, whatever comes before or after it.
+        assert_eq!(of("くりに"), None);
+        assert_eq!(of("りにっ"), Some(("くりに", 1)));
+        assert_eq!(of("にっく"), Some(("くりに", 2)));
+        // 訪問看 also starts 訪問看取り: 問看護 is not everywhere it is.
+        assert_eq!(of("問看護"), None);
+        assert_eq!(of("問看取"), None);
+        // っく山 is in one record of three: not where every にっく is.
+        assert_eq!(of("っく山"), None);
+        // bigrams are never aliases
+        assert_eq!(of("りに"), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // for each its top k (default 10) records as "kind:id" and its total (null
 // when only the top was read), for comparison with `carebook search --json`,
 // and how many index files of each kind (b, r, q, h, ...) it loaded; a
-// trigram's blocks, which carry positions, count as bp.
+// trigram's blocks, which carry positions, count as bp; and the paths of
+// the postings files (b, r, q) it loaded.
 // Usage: node run_search.js SITE_DIR QUERIES.json
 'use strict';
 const fs = require('fs');
@@ -11,6 +12,7 @@ const vm = require('vm');
 
 const [site, queriesFile] = process.argv.slice(2);
 let loads = {};
+let paths = [];
 globalThis.carebookSearch = {
   base: path.join(site, 'search') + path.sep,
   loader(p) {
@@ -18,6 +20,7 @@ globalThis.carebookSearch = {
     // (CALL("ID-I","postings","positions"): three strings)
     const kind = p.split('/')[0] + (/^carebookSearch\.\w+\("[^"]*","[^"]*","/.test(text) ? 'p' : '');
     loads[kind] = (loads[kind] || 0) + 1;
+    if (/^[brq]\//.test(p)) paths.push(p);
     vm.runInThisContext(text, { filename: p });
     return Promise.resolve();
   },
@@ -33,13 +36,14 @@ const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
     // page does; more(k) reads on, as its "show more" button does.
     const k = q.k || 10;
     loads = {};
+    paths = [];
     let res = await S.search(q.q, q.filters, Math.min(k, 20));
     if (res.hits.length < k && res.total == null) res = await res.more(k);
     const top = res.hits.slice(0, k);
     // As the page does after showing them: the count, when it is cheap.
     if (res.total == null) res = await res.count();
     const shown = await S.display(top.map((h) => h.doc));
-    out.push({ top: shown.map((d) => `${d.kind}:${d.id}`), total: res.total, loads });
+    out.push({ top: shown.map((d) => `${d.kind}:${d.id}`), total: res.total, loads, paths });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => {

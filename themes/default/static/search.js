@@ -357,6 +357,37 @@
   }
 
   /**
+   * A trigram that only ever stands a fixed number of places after another
+   * (its entry's eighth field: [root id, places]; see search_static.rs)
+   * has the same documents and impacts. In a phrase, trigrams that put the
+   * same root at the same place ask the same: only the first is checked,
+   * and a term left in no phrase follows an earlier term's reading instead
+   * of loading its own list. Returns the phrases to check and, per term,
+   * the term it follows or -1.
+   */
+  function collapse(q, entries) {
+    var follows = q.terms.map(function () { return -1; }), kept = {};
+    var phrases = q.phrases.map(function (ph) {
+      var first = {};
+      return ph.filter(function (t) {
+        var i = q.terms.indexOf(t[1]), e = entries[i], a = e[7];
+        var key = (a ? a[0] : e[0]) + '@' + (t[0] - (a ? a[1] : 0));
+        if (!(key in first)) { first[key] = i; kept[i] = true; return true; }
+        // (an earlier term only, so that no two follow each other)
+        if (first[key] < i) follows[i] = first[key];
+        return false;
+      });
+    }).filter(function (ph) { return ph.length > 1; });
+    follows = follows.map(function (j, i) {
+      // a term checked in a phrase needs its own positions
+      if (kept[i]) return -1;
+      while (j >= 0 && follows[j] >= 0) j = follows[j];
+      return j;
+    });
+    return { phrases: phrases, follows: follows };
+  }
+
+  /**
    * One query's reading state. Each term's postings come best first, so
    * what is unread bounds every document not yet seen complete; reading
    * goes on only while such a document could still enter the top k. A long
@@ -365,6 +396,9 @@
    */
   function Reader(q, entries, filter, docs) {
     var self = this;
+    var c = collapse(q, entries), wasPhrase = {};
+    q.phrases.forEach(function (ph) { ph.forEach(function (t) { wasPhrase[t[1]] = true; }); });
+    q = { terms: q.terms, phrases: c.phrases };
     this.q = q;
     this.termIndex = {};
     q.terms.forEach(function (t, i) { self.termIndex[t] = i; });
@@ -381,7 +415,15 @@
         // 1 for the documents of the pages read; with a filter, the pages
         // over it, and whether they are being read
         inPages: starts ? new Uint8Array(docs) : null, paged: 0, cover: null, covering: false,
+        // the list whose reading this one repeats (-1: none), and those
+        // that repeat this one's; w: how many times its impacts count
+        follows: c.follows[i], followers: [], w: 1, phrased: !!e[1] && !!wasPhrase[q.terms[i]],
       };
+    });
+    this.lists.forEach(function (L, i) {
+      if (L.follows < 0) return;
+      self.lists[L.follows].followers.push(i);
+      self.lists[L.follows].w++;
     });
     // Per document, in flat arrays (a deep read sees tens of thousands):
     // its impact in each list (-1 unseen; an impact is at most a few
@@ -410,7 +452,7 @@
     var n = this.lists.length;
     var docs = part.docs, impacts = part.impacts, allowed = this.allowed;
     var imp = this.imp[li], pos = this.pos[li], known = this.known, sum = this.sum, cands = this.cands;
-    this.spent += cost(this.lists[li], docs.length, paged);
+    if (this.lists[li].follows < 0) this.spent += cost(this.lists[li], docs.length, paged);
     for (var j = 0; j < docs.length; j++) {
       var doc = docs[j];
       if ((allowed && !allowed[doc]) || imp[doc] >= 0) continue;
@@ -458,6 +500,16 @@
       this.exhausted = true;
     }
   };
+  /** Read r ([li, ahead] or [li, -1, page]) done: for list li and those that follow it. */
+  Reader.prototype.took = function (r, got) {
+    var self = this, L = this.lists[r[0]];
+    [r[0]].concat(L.followers).forEach(function (i) {
+      if (r[1] < 0) self.takePage(i, r[2], got);
+      else self.take(i, got);
+      // (a follower is never the list chosen to cover the filter)
+      self.lists[i].frontier = L.frontier;
+    });
+  };
   /**
    * Drops the candidates that are complete or that a list lacks (read to
    * its end, or the page of their range read), and calls visit(doc, ub)
@@ -493,7 +545,7 @@
     if (!this.runs) return [];
     var self = this, options = [];
     this.lists.forEach(function (L, i) {
-      if (L.frontier < 0 || !eligible(i)) return;
+      if (L.frontier < 0 || L.follows >= 0 || !eligible(i)) return;
       if (!L.starts) {
         options.push({ li: i, bytes: cost(L, L.df - L.read, false), rest: 0, ahead: 1 + L.rest.length / 3 - L.parts });
         return;
@@ -544,9 +596,9 @@
           // drops most per posting read.
           var gain = -1;
           lists.forEach(function (L, i) {
-            if (L.frontier < 0) return;
+            if (L.frontier < 0 || L.follows >= 0) return;
             var r = L.parts * 3, after = r < L.rest.length ? L.rest[r] : 0;
-            var g = (L.frontier - after) / L.rest[r - 1];
+            var g = L.w * (L.frontier - after) / L.rest[r - 1];
             if (g > gain) { gain = g; unseen = i; }
           });
         }
@@ -559,17 +611,23 @@
     var wanted = lists.map(function () { return null; });
     // (and for the list read for unseen documents, where their bound
     // stops contending)
-    if (unseen >= 0 && kth) level[unseen] = kth.score - (ub - lists[unseen].frontier) - 1;
+    // (A list's followers' frontiers fall with its own.)
+    if (unseen >= 0 && kth) {
+      var U = lists[unseen];
+      level[unseen] = Math.floor((kth.score - (ub - U.w * U.frontier) - 1) / U.w);
+    }
     if (!all) {
       var imp = this.imp, n = lists.length, best = [];
       this.compact(function (doc, ub) {
         if (!contends(ub, doc)) return;
         for (var j = 0; j < n; j++) {
           if (imp[j][doc] >= 0) continue;
+          var L = lists[j];
+          if (L.follows >= 0) continue;
           need[j] = true;
           if (kth) {
-            var L = lists[j], rest = ub - (doc >= L.next ? L.frontier : L.frontier - 1);
-            level[j] = Math.min(level[j], kth.score - rest - 1);
+            var rest = ub - L.w * (doc >= L.next ? L.frontier : L.frontier - 1);
+            level[j] = Math.min(level[j], Math.floor((kth.score - rest - 1) / L.w));
           }
         }
         if (kth) want(doc);
@@ -591,8 +649,10 @@
     function want(doc) {
       for (var j = 0; j < lists.length; j++) {
         var L = lists[j];
-        // (Pages of a phrase's terms carry positions: reading on costs less.)
-        if (imp[j][doc] >= 0 || !L.starts || L.pos) continue;
+        // (A phrase's terms read on instead: their pages carry positions;
+        // and where the phrase collapsed, reading on took fewer rounds
+        // over the benchmark's queries than pages did.)
+        if (imp[j][doc] >= 0 || !L.starts || L.phrased || L.follows >= 0) continue;
         var w = wanted[j] || (wanted[j] = {}), p = pageOf(L, doc);
         w[p] = (w[p] || 0) + 1;
       }
@@ -615,7 +675,7 @@
     }
     var out = [];
     lists.forEach(function (L, i) {
-      if (L.frontier < 0) return;
+      if (L.frontier < 0 || L.follows >= 0) return;
       var w = wanted[i];
       if (w) {
         // Candidates settle by their pages when these cost less than
@@ -635,10 +695,10 @@
     if (!out.length && counting && !this.final()) {
       // Settled; finish when little is left, in one round, for an exact count.
       var left = 0;
-      lists.forEach(function (L) { if (L.frontier >= 0) left += L.df - L.read; });
+      lists.forEach(function (L) { if (L.frontier >= 0 && L.follows < 0) left += L.df - L.read; });
       if (left <= CHEAP_REST) {
         lists.forEach(function (L, i) {
-          if (L.frontier >= 0) out.push({ li: i, ahead: 1 + L.rest.length / 3 - L.parts });
+          if (L.frontier >= 0 && L.follows < 0) out.push({ li: i, ahead: 1 + L.rest.length / 3 - L.parts });
         });
       }
     }
@@ -697,11 +757,7 @@
       return Promise.all(reads.map(function (r) {
         return r[1] < 0 ? self.page(r[0], r[2]) : self.part(r[0], r[1]);
       })).then(function (parts) {
-        parts.forEach(function (got, j) {
-          var r = reads[j];
-          if (r[1] < 0) self.takePage(r[0], r[2], got);
-          else self.take(r[0], got);
-        });
+        parts.forEach(function (got, j) { self.took(reads[j], got); });
         return step();
       });
     }
