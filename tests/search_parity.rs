@@ -15,11 +15,11 @@ use std::process::Command;
 use common::*;
 use serde_json::{json, Value};
 
-/// (query, type filters, area filters, capability filters)
 /// Index files loaded for one query: how many of each kind, and the paths
 /// of the postings files (b/, r/, q/).
 type Loaded = (HashMap<String, u64>, Vec<String>);
 
+/// (query, type filters, area filters, capability filters)
 type Case = (
     &'static str,
     &'static [&'static str],
