@@ -943,8 +943,11 @@
         c.checked = p.getAll(c.name).indexOf(c.value) >= 0;
       });
     }
-    function render(words, hits, from) {
+    function render(words, hits, from, mine) {
       return display(hits.slice(from, from + PAGE).map(function (h) { return h.doc; })).then(function (ds) {
+        // A newer search may have cleared the list while these rows
+        // loaded: they are not its results.
+        if (mine !== seq) return;
         ds.forEach(function (d) {
           var li = el('li', 'result');
           var h = el('h2', 'result-name');
@@ -988,7 +991,7 @@
         list.textContent = '';
         shown = 0;
         status.textContent = statusText(res);
-        return render(words, res.hits, 0).then(function () {
+        return render(words, res.hits, 0, mine).then(function () {
           if (mine !== seq) return;
           shown = Math.min(PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
@@ -1023,7 +1026,8 @@
         if (mine !== seq) return;
         current = res;
         status.textContent = statusText(res);
-        return render(words, res.hits, shown).then(function () {
+        return render(words, res.hits, shown, mine).then(function () {
+          if (mine !== seq) return;
           shown = Math.min(shown + PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
         });
