@@ -418,7 +418,7 @@ fn aliases(terms: &[(String, TermList)]) -> Vec<Option<(usize, u32)>> {
             let same = ends.get(&(&term[..cut(term, 2)], size(list)))?;
             same.iter()
                 .copied()
-                .find(|&a| follows(&terms[a].1, list) && terms[a].0 != *term)
+                .find(|&a| terms[a].0 != *term && follows(&terms[a].1, list))
         })
         .collect();
     // (Chains end: each link moves every position one further on.)

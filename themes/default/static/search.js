@@ -356,6 +356,13 @@
     return n;
   }
 
+  /** The terms of phrases, as a set. */
+  function phraseTerms(phrases) {
+    var set = {};
+    phrases.forEach(function (ph) { ph.forEach(function (t) { set[t[1]] = true; }); });
+    return set;
+  }
+
   /**
    * A trigram that only ever stands a fixed number of places after another
    * (its entry's eighth field: [root id, places]; see search_static.rs)
@@ -396,15 +403,13 @@
    */
   function Reader(q, entries, filter, docs) {
     var self = this;
-    var c = collapse(q, entries), wasPhrase = {};
-    q.phrases.forEach(function (ph) { ph.forEach(function (t) { wasPhrase[t[1]] = true; }); });
+    var c = collapse(q, entries), wasPhrase = phraseTerms(q.phrases);
     q = { terms: q.terms, phrases: c.phrases };
     this.q = q;
     this.termIndex = {};
     q.terms.forEach(function (t, i) { self.termIndex[t] = i; });
     // Positions are loaded only for the terms of a phrase.
-    var inPhrase = {};
-    q.phrases.forEach(function (ph) { ph.forEach(function (t) { inPhrase[t[1]] = true; }); });
+    var inPhrase = phraseTerms(q.phrases);
     this.lists = entries.map(function (e, i) {
       // where each page starts, and which pages are read
       var starts = e[6] ? [0].concat(docList(e[6])) : null;
