@@ -72,12 +72,24 @@ fn load(page: &Path, width: u32) -> (String, String) {
 }
 
 /// A copy of a page that records, in the DOM, whether it overflows sideways.
+/// The probe is a script and a style sheet of their own beside the page, as
+/// the pages' Content-Security-Policy allows no inline ones.
 fn with_probe(page: &Path) -> PathBuf {
     let html = std::fs::read_to_string(page).unwrap();
-    let probe = "<script>addEventListener('load',()=>{const d=document.documentElement;document.body.setAttribute('data-probe',`scroll=${d.scrollWidth};view=${d.clientWidth}`)})</script>";
+    let dir = page.parent().unwrap();
+    std::fs::write(
+        dir.join("probe.js"),
+        "addEventListener('load',()=>{const d=document.documentElement;document.body.setAttribute('data-probe',`scroll=${d.scrollWidth};view=${d.clientWidth}`)})",
+    )
+    .unwrap();
+    std::fs::write(dir.join("probe.css"), "html{zoom:2}").unwrap();
     let html = html
-        .replacen("</head>", "<style>html{zoom:2}</style></head>", 1)
-        .replacen("</body>", &format!("{probe}</body>"), 1);
+        .replacen(
+            "</head>",
+            "<link rel=\"stylesheet\" href=\"probe.css\"></head>",
+            1,
+        )
+        .replacen("</body>", "<script src=\"probe.js\"></script></body>", 1);
     let copy = page.with_file_name(format!(
         "probe-{}",
         page.file_name().unwrap().to_string_lossy()

@@ -11,102 +11,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::*;
-use serde_json::Value;
-
-fn chromium() -> PathBuf {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect(
-            "chromium not found: install Debian's chromium (apt-get install chromium), as .ci/run does",
-        )
-}
-
-/// Runs `cmd --version`, failing with `install` as advice if it can't.
-fn version_of(cmd: &str, install: &str) -> String {
-    let o = Command::new(cmd)
-        .arg("--version")
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} not found ({e}): {install}"));
-    assert!(
-        o.status.success(),
-        "`{cmd} --version` failed: {install}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn output_of(o: &Output) -> String {
-    format!(
-        "--- stdout ---\n{}\n--- stderr ---\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn json(path: &Path) -> Option<Value> {
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
-}
-
-/// Makes sure tests/e2e/node_modules holds the pinned playwright-core.
-fn install_playwright(e2e: &Path) {
-    let pinned = json(&e2e.join("package.json")).expect("read tests/e2e/package.json")
-        ["dependencies"]["playwright-core"]
-        .as_str()
-        .expect("tests/e2e/package.json pins playwright-core")
-        .to_string();
-    let installed = || {
-        json(&e2e.join("node_modules/playwright-core/package.json"))
-            .and_then(|v| v["version"].as_str().map(String::from))
-    };
-    if installed().as_deref() == Some(pinned.as_str()) {
-        return;
-    }
-    let o = Command::new("npm")
-        .args(["ci", "--prefix"])
-        .arg(e2e)
-        .args(["--no-audit", "--no-fund"])
-        .output()
-        .expect("npm not found: install npm (apt-get install npm), as .ci/run does");
-    assert!(
-        o.status.success(),
-        "npm ci in tests/e2e failed\n{}",
-        output_of(&o)
-    );
-    assert_eq!(
-        installed().as_deref(),
-        Some(pinned.as_str()),
-        "npm ci did not install playwright-core {pinned}\n{}",
-        output_of(&o)
-    );
-}
 
 #[test]
 fn search_page_works_in_chromium_over_http_and_file() {
-    let chromium = chromium();
-    let node = version_of(
-        "node",
-        "install Node.js 20 or newer (apt-get install nodejs), as .ci/run does",
-    );
-    let major: u32 = node
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or_else(|| panic!("cannot read node's version from {node:?}"));
-    assert!(
-        major >= 20,
-        "node {node} is too old: playwright-core needs Node.js 20 or newer"
-    );
-    version_of("npm", "install npm (apt-get install npm), as .ci/run does");
-
+    let chromium = playwright_ready();
     let e2e = repo().join("tests/e2e");
-    install_playwright(&e2e);
 
     let tmp = TempDir::new("search-e2e");
     let out = tmp.path().join("site");

@@ -5,19 +5,40 @@
 
 use pulldown_cmark::{html, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::outputs::html::{safe_href, SCHEMES};
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
 }
 
+/// Links and images whose address fails [`safe_href`] lose the link or the
+/// image and keep their text, whatever `allow_html` says.
+fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    // Per open link or image: whether its tags are dropped.
+    let mut open: Vec<bool> = Vec::new();
+    events.filter(move |event| match event {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            let drop = safe_href(dest_url).is_none();
+            open.push(drop);
+            !drop
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => !open.pop().unwrap_or(false),
+        _ => true,
+    })
+}
+
 pub fn to_html(source: &str, allow_html: bool) -> String {
-    let parser = Parser::new_ext(source, options()).map(|event| match event {
+    let parser = safe_links(Parser::new_ext(source, options())).map(|event| match event {
         Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
         e => e,
     });
     let mut out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut out, parser);
     if allow_html {
-        ammonia::clean(&out)
+        ammonia::Builder::default()
+            .url_schemes(SCHEMES.iter().copied().collect())
+            .clean(&out)
+            .to_string()
     } else {
         out
     }
@@ -59,7 +80,7 @@ pub fn to_typst(source: &str) -> String {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut in_code = false;
     let indent = |lists: &Vec<Option<u64>>| "  ".repeat(lists.len().saturating_sub(1));
-    for event in Parser::new_ext(source, options()) {
+    for event in safe_links(Parser::new_ext(source, options())) {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {}
@@ -196,5 +217,26 @@ mod tests {
         assert!(!sanitised.contains("<script"), "{sanitised}");
         assert!(!sanitised.contains("onclick"), "{sanitised}");
         assert!(sanitised.contains("<div>枠</div>"), "{sanitised}");
+    }
+
+    #[test]
+    fn script_links_lose_their_link_but_keep_their_text() {
+        let md = "[相談フォーム](javascript:alert(document.title)) <javascript:alert(1)> \
+                  [x](&#x6A;avascript:alert(1)) [y]( javascript:alert(1)) \
+                  ![図](data:text/html,x) [ok](https://example.jp/) [rel](acp.html)\n\n\
+                  <a href=\"javascript:alert(1)\">raw</a>\n";
+        for allow_html in [false, true] {
+            let html = to_html(md, allow_html);
+            // (the raw <a> of the last line may remain as escaped text)
+            assert!(!html.contains("<a href=\"javascript"), "{html}");
+            assert!(!html.contains("<img src=\"data:"), "{html}");
+            assert_eq!(html.matches("<a href=").count(), 2, "{html}");
+            assert!(html.contains("相談フォーム"), "{html}");
+            assert!(html.contains("<a href=\"https://example.jp/\""), "{html}");
+            assert!(html.contains("<a href=\"acp.html\""), "{html}");
+        }
+        let typst = to_typst(md);
+        assert!(!typst.contains("#link(\"javascript"), "{typst}");
+        assert!(typst.contains("#link(\"https://example.jp/\")"), "{typst}");
     }
 }

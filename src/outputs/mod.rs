@@ -2,6 +2,7 @@
 //! through the staging directory. New outputs (search index, pamphlet, open
 //! data) implement [`Renderer`].
 
+pub mod html;
 pub mod markdown;
 pub mod pamphlet;
 pub mod search_index;

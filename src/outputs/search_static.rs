@@ -538,9 +538,9 @@ fn index_of(keys: Vec<&str>) -> HashMap<&str, usize> {
     keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
 }
 
-/// Inside `<script>`, `</` would end the element.
+/// The index's JSON, safe wherever it is read from (see [`json_in_html`]).
 fn js(v: &serde_json::Value) -> String {
-    v.to_string().replace("</", "<\\/")
+    crate::outputs::html::json_in_html(v)
 }
 
 impl Builder {

@@ -9,6 +9,7 @@ use tera::{Map, Value};
 
 use crate::model::values::{date_ja, DAY_SCHEMA};
 use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
+use crate::outputs::html::{json_in_html, safe_href};
 use crate::outputs::markdown;
 
 #[derive(Serialize)]
@@ -176,7 +177,10 @@ pub fn row_value(f: &Facility, shared: &Shared) -> Value {
     m.insert("phone_tel".into(), Value::from(tel(&f.phone)));
     m.insert("fax".into(), s(f.fax.as_ref().map_or("", |p| p.0.as_str())));
     m.insert("email".into(), s(f.email.as_deref().unwrap_or("")));
-    m.insert("website".into(), s(f.url.as_deref().unwrap_or("")));
+    m.insert(
+        "website".into(),
+        s(f.url.as_deref().and_then(safe_href).unwrap_or("")),
+    );
     m.insert("hours_text".into(), Value::from(hours_text(&f.hours)));
     let caps: Vec<Value> = shared.caps[f.kind]
         .iter()
@@ -248,7 +252,7 @@ impl<'a> FacilityView<'a> {
             phone_tel: tel(&f.phone),
             fax: f.fax.as_ref().map_or("", |p| p.0.as_str()),
             email: f.email.as_deref().unwrap_or(""),
-            website: f.url.as_deref().unwrap_or(""),
+            website: f.url.as_deref().and_then(safe_href).unwrap_or(""),
             hours: hours_views(&f.hours),
             hours_text: hours_text(&f.hours),
             hours_note: f.hours_note.as_deref().unwrap_or(""),
@@ -339,7 +343,7 @@ impl<'a> WindowView<'a> {
             phone_tel: tel(&w.phone),
             fax: w.fax.as_ref().map_or("", |p| p.0.as_str()),
             email: w.email.as_deref().unwrap_or(""),
-            website: w.url.as_deref().unwrap_or(""),
+            website: w.url.as_deref().and_then(safe_href).unwrap_or(""),
             hours: hours_views(&w.hours),
             hours_text: hours_text(&w.hours),
             hours_note: w.hours_note.as_deref().unwrap_or(""),
@@ -447,11 +451,6 @@ fn postal_address(a: &Address) -> Json {
     })
 }
 
-/// Inside `<script>`, `</` would end the element early.
-fn script_safe(v: &Json) -> String {
-    v.to_string().replace("</", "<\\/")
-}
-
 fn insert_opt(obj: &mut Json, key: &str, v: Option<&str>) {
     if let (Some(v), Some(map)) = (v, obj.as_object_mut()) {
         map.insert(key.to_string(), Json::String(v.to_string()));
@@ -477,7 +476,7 @@ pub fn facility_jsonld(f: &Facility, book: &Guidebook) -> String {
     if !f.hours.is_empty() {
         v["openingHoursSpecification"] = opening_hours(&f.hours);
     }
-    script_safe(&v)
+    json_in_html(&v)
 }
 
 pub fn window_jsonld(w: &Window, book: &Guidebook) -> String {
@@ -495,5 +494,5 @@ pub fn window_jsonld(w: &Window, book: &Guidebook) -> String {
     if !w.hours.is_empty() {
         v["hoursAvailable"] = opening_hours(&w.hours);
     }
-    script_safe(&v)
+    json_in_html(&v)
 }
