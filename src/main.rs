@@ -71,7 +71,8 @@ enum Command {
         /// Only records with this capability key; repeat to require several.
         #[arg(long = "cap")]
         caps: Vec<String>,
-        #[arg(long, default_value_t = 10)]
+        /// How many results (1 or more).
+        #[arg(long, default_value_t = 10, value_parser = limit)]
         limit: usize,
         /// Print the results as JSON.
         #[arg(long)]
@@ -82,6 +83,14 @@ enum Command {
         #[arg(long)]
         index: Option<PathBuf>,
     },
+}
+
+/// `--limit`: a whole number of 1 or more.
+fn limit(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("give a whole number of 1 or more".into()),
+    }
 }
 
 fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
@@ -126,6 +135,7 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     progress::enable(cli.quiet);
+    carebook::write::remove_staging_on_interrupt();
     match cli.command {
         Command::Build {
             root,
@@ -180,10 +190,28 @@ fn main() -> ExitCode {
                 limit,
             };
             let dir = index.unwrap_or_else(|| pipeline::configured_index_dir(&root));
-            match carebook::search::engine::Searcher::open(&dir)
-                .map_err(|e| e.0)
-                .and_then(|s| s.search(&q).map_err(|e| e.to_string()))
-            {
+            if carebook::outputs::search_index::index_differs_from_site(
+                &pipeline::default_out(&root),
+                &dir,
+            ) {
+                eprintln!(
+                    "warning: the search index at {} and the site in {} come from different builds (was a build interrupted?); run `carebook build` to bring both up to date",
+                    dir.display(),
+                    pipeline::default_out(&root).display()
+                );
+            }
+            let searcher = match carebook::search::engine::Searcher::open(&dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {}", e.0);
+                    return ExitCode::from(1);
+                }
+            };
+            if let Err((message, hint)) = searcher.check_query(&q) {
+                eprintln!("error: {message}\n  hint: {hint}");
+                return ExitCode::from(2);
+            }
+            match searcher.run(&q) {
                 Ok(hits) if json => {
                     println!(
                         "{}",

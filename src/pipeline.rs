@@ -41,8 +41,8 @@ pub fn check(root: &Path) -> (Option<Guidebook>, Diagnostics) {
                 None
             }
         },
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            diags.extend(ds);
             None
         }
     };
@@ -60,13 +60,18 @@ pub fn check(root: &Path) -> (Option<Guidebook>, Diagnostics) {
             None
         }
     };
-    diags.resolve(root);
+    diags.resolve(root, load::locator());
     (book, diags)
 }
 
 pub fn run_check(root: &Path) -> Report {
     let start = Instant::now();
-    let (book, diagnostics) = check(root);
+    let (book, mut diagnostics) = check(root);
+    let index = book
+        .as_ref()
+        .map_or_else(|| configured_index_dir(root), |b| search_index_dir(root, b));
+    diagnostics.extend(recover_outputs(&[default_out(root), index]));
+    diagnostics.resolve(root, load::locator());
     Report {
         records: book.as_ref().map_or(0, Guidebook::record_count),
         diagnostics,
@@ -97,11 +102,24 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         _ => return report(diagnostics, 0, 0, 0, laps.done()),
     };
     let records = book.record_count();
+    let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
+    let overlaps = overlapping_outputs(
+        root,
+        out,
+        &index_dir,
+        index.is_none().then_some(&book.config),
+    );
+    if !overlaps.is_empty() {
+        diagnostics.extend(overlaps);
+        diagnostics.resolve(root, load::locator());
+        return report(diagnostics, records, 0, 0, laps.done());
+    }
+    diagnostics.extend(recover_outputs(&[out.to_path_buf(), index_dir.clone()]));
     let theme = match Theme::load(root, &book.config.theme) {
         Ok(theme) => Arc::new(theme),
         Err(d) => {
             diagnostics.push(d);
-            diagnostics.resolve(root);
+            diagnostics.resolve(root, load::locator());
             return report(diagnostics, records, 0, 0, laps.done());
         }
     };
@@ -137,7 +155,6 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         }
         laps.lap(r.name());
     }
-    let index_dir = index.map_or_else(|| search_index_dir(root, &book), Path::to_path_buf);
     // (None also when the previous indexes are kept.)
     let index = match crate::outputs::search_index::stage(&book, &index_dir, &staging) {
         Ok(s) => s,
@@ -147,7 +164,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         }
     };
     laps.lap("search indexes");
-    diagnostics.resolve(root);
+    diagnostics.resolve(root, load::locator());
     if diagnostics.has_errors() {
         staging.abort();
         if let Some(i) = index {
@@ -169,6 +186,86 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
     }
     laps.lap("write");
     report(diagnostics, records, files, bytes, laps.done())
+}
+
+/// Puts back or removes what interrupted builds left beside the outputs,
+/// saying so.
+fn recover_outputs(targets: &[PathBuf]) -> Vec<Diagnostic> {
+    targets
+        .iter()
+        .flat_map(|t| {
+            crate::write::recover(t)
+                .into_iter()
+                .map(move |note| (t, note))
+        })
+        .map(|(t, note)| Diagnostic::warning(t, Pos::File, note))
+        .collect()
+}
+
+/// The output folders must not be, hold or sit in each other or the
+/// guidebook's sources: a build replaces them whole. Checked before anything
+/// is touched. `config` is given when the index folder comes from
+/// carebook.toml, where a problem with it is then reported.
+fn overlapping_outputs(
+    root: &Path,
+    out: &Path,
+    index: &Path,
+    config: Option<&Config>,
+) -> Vec<Diagnostic> {
+    use crate::write::overlap;
+    let mut found = Vec::new();
+    let index_problem = |message: String| match config {
+        Some(c) => Diagnostic::error(
+            root.join(load::config::FILE),
+            c.search_index_at.clone(),
+            message,
+        )
+        .with_hint(
+            "set search_index to a folder of its own beside the site, e.g. \"search-index\"",
+        ),
+        None => Diagnostic::error(index, Pos::File, message).with_hint(
+            "pass --index a folder of its own beside the site, e.g. --index search-index",
+        ),
+    };
+    if overlap(out, index) {
+        found.push(index_problem(format!(
+            "the site folder {} and the search index folder {} overlap: each build would replace one with the other",
+            out.display(),
+            index.display()
+        )));
+    }
+    let sources = [
+        "content",
+        "templates",
+        "static",
+        "themes",
+        "pamphlet",
+        load::config::FILE,
+    ];
+    for source in sources.map(|s| root.join(s)) {
+        if overlap(out, &source) {
+            found.push(
+                Diagnostic::error(
+                    out,
+                    Pos::File,
+                    format!(
+                        "the site folder {} overlaps the guidebook's {}: a build replaces the whole folder",
+                        out.display(),
+                        source.display()
+                    ),
+                )
+                .with_hint("pass --out a folder of its own, e.g. --out public"),
+            );
+        }
+        if overlap(index, &source) {
+            found.push(index_problem(format!(
+                "the search index folder {} overlaps the guidebook's {}: a build replaces the whole folder",
+                index.display(),
+                source.display()
+            )));
+        }
+    }
+    found
 }
 
 /// Stage timings of one build.
@@ -205,7 +302,7 @@ pub fn search_index_dir(root: &Path, book: &Guidebook) -> PathBuf {
 pub fn configured_index_dir(root: &Path) -> PathBuf {
     let configured = load::config::load(root)
         .ok()
-        .map(|(raw, _)| raw.search_index);
+        .map(|(raw, _)| raw.search_index.into_inner());
     root.join(configured.unwrap_or_else(|| "search-index".into()))
 }
 

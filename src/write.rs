@@ -13,6 +13,112 @@ use std::thread::JoinHandle;
 /// Marks a directory as carebook's output, so that it may be replaced.
 pub const MARKER: &str = ".carebook-output";
 
+/// Staging directories of this process, removed if it is interrupted. The
+/// lock is also held while a commit swaps directories, so that an
+/// interruption waits for the swap to finish instead of splitting it.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// On Ctrl-C or a termination signal: removes this process's staging
+/// directories (waiting for a swap in progress), then exits with 130.
+pub fn remove_staging_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let dirs = live();
+        for d in dirs.iter() {
+            // (the writer thread may still be creating files in it)
+            for _ in 0..3 {
+                if fs::remove_dir_all(d).is_ok() || !d.exists() {
+                    break;
+                }
+            }
+        }
+        eprintln!("interrupted: nothing was written (the previous output is unchanged)");
+        std::process::exit(130);
+    });
+}
+
+/// `.public.tmp-` for the target `public`: what its staging directories
+/// (`.public.tmp-PID`) and set-aside old outputs (`.public.tmp-PID.old`)
+/// start with.
+fn staging_prefix(target: &Path) -> (PathBuf, String) {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    (parent, format!(".{name}.tmp-"))
+}
+
+/// Whether process `pid` is a running carebook (another build at work).
+fn running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "carebook")
+}
+
+/// Repairs what an interrupted build left beside `target`: an old output set
+/// aside before a crash that came before the new one took its place is put
+/// back, and staging directories are removed. Returns what was done, in
+/// words, for the user.
+pub fn recover(target: &Path) -> Vec<String> {
+    let (parent, prefix) = staging_prefix(target);
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix(&prefix)?;
+            let (pid, old) = match rest.strip_suffix(".old") {
+                Some(pid) => (pid, true),
+                None => (rest, false),
+            };
+            let pid: u32 = pid.parse().ok()?;
+            // Only carebook's own output folders, of builds that are over.
+            // (a staging directory is marked as soon as it is made)
+            let path = e.path();
+            let ours = path.join(MARKER).exists()
+                || fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
+            (ours && !running(pid)).then_some((path, old))
+        })
+        .collect();
+    // The set-aside outputs first: one may have to become the target.
+    found.sort_by_key(|(p, old)| (!old, p.clone()));
+    let mut notes = Vec::new();
+    for (path, old) in found {
+        let shown = path.display();
+        if old && !target.exists() {
+            match fs::rename(&path, target) {
+                Ok(()) => notes.push(format!(
+                    "restored {} from {shown}, where an interrupted build had set it aside",
+                    target.display()
+                )),
+                Err(e) => notes.push(format!(
+                    "could not restore {} from {shown}: {e}",
+                    target.display()
+                )),
+            }
+        } else {
+            match fs::remove_dir_all(&path) {
+                Ok(()) => notes.push(format!("removed {shown}, left by an interrupted build")),
+                Err(e) => notes.push(format!(
+                    "could not remove {shown}, left by an interrupted build: {e}"
+                )),
+            }
+        }
+    }
+    notes
+}
+
 /// Files are created by one writer thread: renderers on several threads
 /// creating files in one directory spend most of their time spinning on
 /// that directory's lock in the kernel.
@@ -78,20 +184,14 @@ impl Staging {
                 )));
             }
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let (parent, prefix) = staging_prefix(target);
+        fs::create_dir_all(&parent)?;
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
+        live().push(dir.clone());
         fs::write(
             dir.join(MARKER),
             "written by carebook; the whole directory is replaced on every build\n",
@@ -204,12 +304,20 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
+    fn forget(&self) {
+        live().retain(|d| *d != self.dir);
+    }
+
     /// Swaps the staging directory in for the target.
     pub fn commit(mut self) -> io::Result<()> {
         if let Err(e) = self.finish_writes() {
             let _ = fs::remove_dir_all(&self.dir);
+            self.forget();
             return Err(e);
         }
+        // (an interruption waits until both renames are done)
+        let mut dirs = live();
+        dirs.retain(|d| *d != self.dir);
         let mut old = self.dir.clone().into_os_string();
         old.push(".old");
         let old = PathBuf::from(old);
@@ -226,6 +334,7 @@ impl Staging {
             }
             return Err(e);
         }
+        drop(dirs);
         if had_old {
             fs::remove_dir_all(&old)?;
         }
@@ -236,5 +345,45 @@ impl Staging {
     pub fn abort(mut self) {
         let _ = self.finish_writes();
         let _ = fs::remove_dir_all(&self.dir);
+        self.forget();
     }
+}
+
+/// `path` made absolute, with `.` and `..` resolved and symbolic links of
+/// the part that exists followed: two names of one folder compare equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut clean = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => clean.push(c),
+        }
+    }
+    // The longest existing ancestor, canonicalised, then the rest.
+    let mut rest = Vec::new();
+    let mut at = clean.as_path();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return clean,
+        }
+    }
+}
+
+/// Whether one of the two folders is, or holds, the other.
+pub fn overlap(a: &Path, b: &Path) -> bool {
+    let (a, b) = (resolved(a), resolved(b));
+    a.starts_with(&b) || b.starts_with(&a)
 }

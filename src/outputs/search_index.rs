@@ -49,7 +49,10 @@ pub fn stage(
     // tantivy commits and merges its segments on one thread while the
     // browser index is encoded and written on the others.
     let (committed, written) = std::thread::scope(|s| {
-        let commit = s.spawn(|| tantivy.finish(staging.path(), &print));
+        let [types, areas, caps] =
+            doc::facet_labels(book).map(|l| l.into_iter().map(|f| f.key).collect());
+        let facets = engine::Facets { types, areas, caps };
+        let commit = s.spawn(|| tantivy.finish(staging.path(), &print, facets));
         let written = browser.write(book, &docs, site, &print);
         let committed = commit.join().unwrap_or_else(|_| {
             Err(tantivy::TantivyError::InternalError(
@@ -115,4 +118,15 @@ fn feed(
         }
     }
     Ok(tantivy)
+}
+
+/// Whether the site at `site` and the index at `index` come from different
+/// builds (as a build interrupted after replacing the site and before the
+/// index leaves them). False when either is missing.
+pub fn index_differs_from_site(site: &Path, index: &Path) -> bool {
+    let Ok(meta) = std::fs::read_to_string(site.join(SEARCH).join("meta.js")) else {
+        return false;
+    };
+    engine::fingerprint_of(index)
+        .is_some_and(|print| !meta.contains(&super::search_static::fingerprint_field(&print)))
 }

@@ -70,6 +70,17 @@ struct Manifest {
     /// What the index was built from (see `search_index::fingerprint`).
     #[serde(default)]
     fingerprint: String,
+    /// The keys a query may filter on.
+    #[serde(default)]
+    facets: Facets,
+}
+
+/// The filter values of an index: type, area and capability keys.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Facets {
+    pub types: Vec<String>,
+    pub areas: Vec<String>,
+    pub caps: Vec<String>,
 }
 
 /// The fingerprint recorded in the index at `dir`, if any.
@@ -166,7 +177,7 @@ impl Writer {
     }
 
     /// Commits, and marks the index with this version's format.
-    pub fn finish(mut self, dir: &Path, fingerprint: &str) -> tantivy::Result<()> {
+    pub fn finish(mut self, dir: &Path, fingerprint: &str, facets: Facets) -> tantivy::Result<()> {
         self.writer.commit()?;
         // One segment: a search then opens and looks up every term once,
         // not once per segment the indexing threads happened to write.
@@ -180,6 +191,7 @@ impl Writer {
             carebook: env!("CARGO_PKG_VERSION").into(),
             documents: self.documents,
             fingerprint: fingerprint.into(),
+            facets,
         };
         std::fs::write(
             dir.join(MANIFEST),
@@ -193,6 +205,8 @@ impl Writer {
 pub struct Searcher {
     reader: IndexReader,
     fields: Fields,
+    dir: std::path::PathBuf,
+    facets: Facets,
 }
 
 /// Why an index cannot be used, in words for the user.
@@ -235,9 +249,9 @@ impl Searcher {
                 m.carebook
             )));
         }
-        let index = Index::open_in_dir(dir).map_err(|e| {
+        let index = Index::open_in_dir(dir).map_err(|_| {
             OpenError(format!(
-                "cannot open the search index at {}: {e}; {rebuild} again",
+                "the search index at {} is damaged; {rebuild} again",
                 dir.display()
             ))
         })?;
@@ -248,8 +262,51 @@ impl Searcher {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| OpenError(format!("cannot read the search index: {e}")))?;
-        Ok(Searcher { reader, fields })
+            .map_err(|_| {
+                OpenError(format!(
+                    "the search index at {} is damaged; {rebuild} again",
+                    dir.display()
+                ))
+            })?;
+        Ok(Searcher {
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+            facets: m.facets,
+        })
+    }
+
+    /// Refuses filter values the index does not know, naming the closest.
+    pub fn check_query(&self, q: &SearchQuery) -> Result<(), (String, String)> {
+        let f = &self.facets;
+        for (values, known, what, flag) in [
+            (&q.types, &f.types, "type", "--type"),
+            (&q.areas, &f.areas, "area", "--area"),
+            (&q.caps, &f.caps, "capability", "--cap"),
+        ] {
+            // (an index written before the keys were recorded knows none)
+            if known.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            if let Some(v) = values.iter().find(|v| !known.contains(v)) {
+                return Err((
+                    format!("unknown {what} \"{v}\" ({flag})"),
+                    crate::diag::suggest(v, &format!("{what} keys"), &names),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Searcher::search`], with a failure to read the index in words.
+    pub fn run(&self, q: &SearchQuery) -> Result<Vec<Hit>, String> {
+        self.search(q).map_err(|_| {
+            format!(
+                "the search index at {} is damaged; run `carebook build` to write it again",
+                self.dir.display()
+            )
+        })
     }
 
     pub fn search(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
