@@ -3,11 +3,8 @@
 //! path into the YAML document and resolved only when reported, so a clean
 //! build never pays for span bookkeeping.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-
-use crate::load::spans::SpanIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -24,6 +21,9 @@ pub enum Pos {
     /// the file on disk when reported. `line_offset` is the number of lines
     /// before the YAML starts (front matter in Markdown files).
     Yaml { path: String, line_offset: usize },
+    /// A line and column in the file's text as read, in Unicode NFC (see
+    /// `load::text`), turned into the file's own column when reported.
+    Read { line: usize, col: usize },
     /// The file as a whole.
     File,
 }
@@ -68,6 +68,25 @@ impl Diagnostic {
     }
 }
 
+/// Text on one line: a line break or other control character inside a
+/// value quoted in a message is written as an escape, so that every problem
+/// stays one `path:line:col: error:` line for editors.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:04x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
@@ -75,12 +94,13 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         let file = self.file.display().to_string().replace('\\', "/");
+        let message = one_line(&self.message);
         match self.line_col() {
-            Some((line, col)) => write!(f, "{file}:{line}:{col}: {sev}: {}", self.message)?,
-            None => write!(f, "{file}: {sev}: {}", self.message)?,
+            Some((line, col)) => write!(f, "{file}:{line}:{col}: {sev}: {message}")?,
+            None => write!(f, "{file}: {sev}: {message}")?,
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", one_line(hint))?;
         }
         Ok(())
     }
@@ -116,27 +136,13 @@ impl Diagnostics {
         self.errors() > 0
     }
 
-    /// Turns YAML paths into line and column by reading each concerned file
-    /// once, makes file names relative to `root`, and sorts by position.
-    pub fn resolve(&mut self, root: &Path) {
-        let mut by_file: BTreeMap<PathBuf, Option<SpanIndex>> = BTreeMap::new();
+    /// Places every diagnostic with `locate` (which turns positions that
+    /// need the file into line and column: `load::locate`), makes file names
+    /// relative to `root`, and sorts by position.
+    pub fn resolve(&mut self, root: &Path, mut locate: impl FnMut(&Path, &Pos) -> Option<Pos>) {
         for d in &mut self.items {
-            if let Pos::Yaml { path, line_offset } = &d.pos {
-                let index = by_file.entry(d.file.clone()).or_insert_with(|| {
-                    let text = std::fs::read_to_string(&d.file).ok()?;
-                    let (yaml, _) = crate::load::split_front_matter(&text, &d.file);
-                    Some(SpanIndex::build(yaml))
-                });
-                d.pos = match index.as_ref().and_then(|ix| ix.find(path)) {
-                    Some((line, col)) => Pos::At {
-                        line: line + line_offset,
-                        col,
-                    },
-                    None => Pos::At {
-                        line: 1 + line_offset,
-                        col: 1,
-                    },
-                };
+            if let Some(pos) = locate(&d.file, &d.pos) {
+                d.pos = pos;
             }
             if let Ok(rel) = d.file.strip_prefix(root) {
                 d.file = rel.to_path_buf();
@@ -186,4 +192,96 @@ pub fn explain_unknown_field(message: &str) -> Option<(String, String)> {
         None => format!("allowed here: {}", allowed.join(", ")),
     };
     Some((format!("unknown field `{field}`"), hint))
+}
+
+/// serde's "invalid type: X, expected Y" and "invalid value: X, expected Y"
+/// (from serde_yaml and toml alike) in plain words, without Rust's type
+/// names, with a hint on how to write the value.
+pub fn explain_type_error(message: &str) -> Option<(String, String)> {
+    let (prefix, rest) = ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|m| message.split_once(m))?;
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let number = |s: &str| s.split('`').nth(1).unwrap_or(s).to_string();
+    let found = match found.split_once(' ').map_or((found, ""), |(a, b)| (a, b)) {
+        ("string", s) => format!("the text {s}"),
+        ("integer", n) | ("floating", n) => format!("the number {}", number(n)),
+        ("boolean", b) => number(b),
+        ("map", _) => "fields under it".to_string(),
+        ("sequence", _) => "a list".to_string(),
+        ("unit", _) => "nothing (an empty value)".to_string(),
+        ("local" | "offset", _) => "a date without quotes".to_string(),
+        _ => found.to_string(),
+    };
+    let expected = expected.trim();
+    let (want, hint) = match expected {
+        "a string" | "a borrowed string" | "a character" => (
+            "text",
+            if found.starts_with("a date") {
+                "write the date in quotes, e.g. as_of = \"2026-10-01\""
+            } else {
+                "write the value as text; quote it if it looks like a number or a date"
+            },
+        ),
+        "a sequence" => (
+            "a list",
+            "write a list, e.g. `[a, b]` or one `- item` per line",
+        ),
+        "a boolean" => ("true or false", "write true or false, without quotes"),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => (
+            "a whole number",
+            "write a whole number without quotes, e.g. 3",
+        ),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => (
+            "a whole number of 0 or more",
+            "write a whole number without quotes, e.g. 12",
+        ),
+        "f32" | "f64" => (
+            "a number",
+            "write a decimal number without quotes, e.g. 34.67",
+        ),
+        e if e.starts_with("struct ") || e == "a map" || e == "map" => (
+            "fields under this key",
+            "write the fields indented under this key, one `field: value` per line",
+        ),
+        _ => return None,
+    };
+    let message = format!("{prefix}expected {want}, found {found}");
+    Some((message, hint.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_errors_in_plain_words() {
+        let (m, h) = explain_type_error(
+            "hours: invalid type: string \"月～金 9時から\", expected a sequence",
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "hours: expected a list, found the text \"月～金 9時から\""
+        );
+        assert!(h.contains("list"));
+        let (m, _) = explain_type_error("invalid value: integer `-3`, expected u32").unwrap();
+        assert_eq!(
+            m,
+            "expected a whole number of 0 or more, found the number -3"
+        );
+        let (m, h) = explain_type_error("invalid type: local date, expected a string").unwrap();
+        assert_eq!(m, "expected text, found a date without quotes");
+        assert!(h.contains("in quotes"));
+        let (m, _) = explain_type_error("address: invalid type: map, expected a string").unwrap();
+        assert_eq!(m, "address: expected text, found fields under it");
+        for m in ["i64", "u32", "usize", "f64", "invalid type"] {
+            let (text, _) = explain_type_error(&format!("x: invalid type: map, expected {m}"))
+                .unwrap_or_default();
+            assert!(
+                !text.contains(m) || m == "invalid type" && text.is_empty(),
+                "{text}"
+            );
+        }
+    }
 }

@@ -29,10 +29,10 @@ pub struct RawConfig {
     #[serde(default = "default_page_size")]
     pub page_size: usize,
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub theme: Spanned<String>,
     /// Where `carebook build` writes the tantivy index, from the root.
     #[serde(default = "default_search_index")]
-    pub search_index: String,
+    pub search_index: Spanned<String>,
     #[serde(default)]
     pub pamphlet: RawPamphlet,
     pub areas: Vec<RawArea>,
@@ -87,12 +87,12 @@ fn default_page_size() -> usize {
     200
 }
 
-fn default_search_index() -> String {
-    "search-index".to_string()
+fn default_search_index() -> Spanned<String> {
+    Spanned::new(0..0, "search-index".to_string())
 }
 
-fn default_theme() -> String {
-    "default".to_string()
+fn default_theme() -> Spanned<String> {
+    Spanned::new(0..0, "default".to_string())
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +101,9 @@ pub struct RawArea {
     pub key: Spanned<String>,
     pub name: String,
     pub kana: Spanned<String>,
+    /// The towns (町) the area covers, e.g. ["中道", "東小橋"].
+    #[serde(default)]
+    pub towns: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +112,8 @@ pub struct RawType {
     pub key: Spanned<String>,
     pub name: String,
     pub schema: Spanned<String>,
+    /// A short explanation of the type, for residents (居宅介護支援事業所とは…).
+    pub description: Option<String>,
     #[serde(default)]
     pub capabilities: Vec<RawCapability>,
 }
@@ -128,9 +133,14 @@ pub struct ConfigSource {
 }
 
 impl ConfigSource {
+    /// The position of a span; an empty span at 0 is a default value,
+    /// which stands nowhere in the file.
     pub fn pos(&self, span: std::ops::Range<usize>) -> Pos {
-        let (line, col) = line_col(&self.text, span.start);
-        Pos::At { line, col }
+        if span == (0..0) {
+            return Pos::File;
+        }
+        let (line, col) = super::text::line_col(&self.text, span.start);
+        Pos::Read { line, col }
     }
 
     pub fn error<T>(&self, at: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
@@ -138,35 +148,69 @@ impl ConfigSource {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-pub fn load(root: &Path) -> Result<(RawConfig, ConfigSource), Diagnostic> {
+pub fn load(root: &Path) -> Result<(RawConfig, ConfigSource), Vec<Diagnostic>> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(&path, Pos::File, format!("cannot read the guidebook settings: {e}"))
-            .with_hint("run carebook in a guidebook directory, pass --root DIR, or make one with `carebook init DIR`")
+    let bytes = std::fs::read(&path).map_err(|e| {
+        vec![Diagnostic::error(&path, Pos::File, format!("cannot read the guidebook settings: {e}"))
+            .with_hint("run carebook in a guidebook directory, pass --root DIR, or make one with `carebook init DIR`")]
     })?;
+    let text = super::text::decode(&path, bytes)?;
     let src = ConfigSource { path, text };
     match toml::from_str::<RawConfig>(&src.text) {
         Ok(raw) => Ok((raw, src)),
         Err(e) => {
             let pos = e.span().map_or(Pos::File, |s| src.pos(s));
             let message = e.message().trim().to_string();
-            let d = match crate::diag::explain_unknown_field(&message) {
+            // toml names no key in its messages: the line's key goes first.
+            let span = e.span().unwrap_or(0..0);
+            let line_start = src.text[..span.start.min(src.text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let key = src.text[line_start..]
+                .split_once('=')
+                .map(|(k, _)| k.trim())
+                .filter(|k| !k.is_empty() && !k.contains(['\n', '[', '{']));
+            let value = src.text.get(span.clone()).unwrap_or("").trim();
+            let is_date = value.len() >= 10
+                && value.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let unknown = crate::diag::explain_unknown_field(&message);
+            let explained = None
+                .or_else(|| {
+                    (is_date && message.contains("expected a string")).then(|| {
+                        (
+                            format!("the date {value} must be written in quotes"),
+                            format!("write it as {} = \"{value}\"", key.unwrap_or("as_of")),
+                        )
+                    })
+                })
+                .or_else(|| crate::diag::explain_type_error(&message))
+                .map(|(m, hint)| match key {
+                    Some(k) if !m.starts_with(k) && !m.starts_with("the date") => {
+                        (format!("{k}: {m}"), hint)
+                    }
+                    _ => (m, hint),
+                })
+                .or(unknown);
+            let d = match explained {
                 Some((m, hint)) => Diagnostic::error(&src.path, pos, m).with_hint(hint),
                 None if message.starts_with("missing field") => {
                     Diagnostic::error(&src.path, pos, message)
                         .with_hint("see the carebook.toml example in README.md")
                 }
+                None if message.contains("duplicate key") => {
+                    let key = src.text.get(e.span().unwrap_or(0..0)).unwrap_or("").trim();
+                    Diagnostic::error(&src.path, pos, format!("`{key}` is set twice"))
+                        .with_hint("keep one of the two lines; a setting may appear once per table")
+                }
                 None => Diagnostic::error(&src.path, pos, message),
             };
-            Err(d)
+            Err(vec![d])
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod raw;
 pub mod spans;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -65,11 +66,15 @@ pub struct Content {
     pub pages: Vec<Loaded<raw::Page>>,
     /// `content/_index.md`: the top page's introduction.
     pub home: Option<Loaded<raw::Page>>,
+    /// Records that could not be read, by kind: their id (as far as it can
+    /// be told) and file, so that a reference to one is not reported as a
+    /// reference to nothing.
+    pub unreadable: Vec<(Kind, String, PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
     Facility,
     Meeting,
     Window,
@@ -103,7 +108,12 @@ pub fn load_content(root: &Path) -> Content {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.path_is_symlink() {
+            if let Some(d) = symlink_problem(root, entry.path()) {
+                content.diagnostics.push(d);
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.into_path();
@@ -143,23 +153,25 @@ pub fn load_content(root: &Path) -> Content {
         Page(Loaded<raw::Page>),
         Home(Loaded<raw::Page>),
     }
+    type Failed = (Kind, PathBuf, Option<String>, Vec<Diagnostic>);
     crate::progress::start("reading records", files.len());
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let parsed: Vec<Result<Parsed, Diagnostic>> = files
+    let parsed: Vec<Result<Parsed, Failed>> = files
         .into_par_iter()
         .map(|(kind, path)| {
             crate::progress::tick(&done);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Diagnostic::error(&path, Pos::File, format!("cannot read: {e}"))
-                    .with_hint("records must be UTF-8 text files")
-            })?;
-            Ok(match kind {
-                Kind::Facility => Parsed::Facility(parse_record(path, &text)?),
-                Kind::Meeting => Parsed::Meeting(parse_record(path, &text)?),
-                Kind::Window => Parsed::Window(parse_record(path, &text)?),
-                Kind::Page => Parsed::Page(parse_record(path, &text)?),
-                Kind::Home => Parsed::Home(parse_record(path, &text)?),
-            })
+            let text = match text::read(&path) {
+                Ok(t) => t,
+                Err(ds) => return Err((kind, path, None, ds)),
+            };
+            let parsed = match kind {
+                Kind::Facility => parse_record(path, &text).map(Parsed::Facility),
+                Kind::Meeting => parse_record(path, &text).map(Parsed::Meeting),
+                Kind::Window => parse_record(path, &text).map(Parsed::Window),
+                Kind::Page => parse_record(path, &text).map(Parsed::Page),
+                Kind::Home => parse_record(path, &text).map(Parsed::Home),
+            };
+            parsed.map_err(|(path, ds)| (kind, path, Some(text), ds))
         })
         .collect();
     crate::progress::finish();
@@ -170,76 +182,242 @@ pub fn load_content(root: &Path) -> Content {
             Ok(Parsed::Window(r)) => content.windows.push(r),
             Ok(Parsed::Page(r)) => content.pages.push(r),
             Ok(Parsed::Home(r)) => content.home = Some(r),
-            Err(d) => content.diagnostics.push(d),
+            Err((kind, path, text, ds)) => {
+                let id = text
+                    .as_deref()
+                    .and_then(|t| declared_id(t, &path))
+                    .unwrap_or_else(|| stem(&path));
+                content.unreadable.push((kind, id, path));
+                content.diagnostics.extend(ds);
+            }
         }
     }
     content
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The `id:` a record file sets, if its YAML can be read that far.
+fn declared_id(text: &str, path: &Path) -> Option<String> {
+    let split = split_front_matter(text, path);
+    let v: serde_yaml::Value = serde_yaml::from_str(split.yaml).ok()?;
+    v.get("id")?.as_str().map(str::to_string)
+}
+
+/// A symbolic link in `content/`: `None` when it is a file inside the
+/// guidebook, which is read as if it were there; else why it is skipped.
+fn symlink_problem(root: &Path, link: &Path) -> Option<Diagnostic> {
+    let warn =
+        |m: String, hint: &str| Some(Diagnostic::warning(link, Pos::File, m).with_hint(hint));
+    let target = std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    match std::fs::canonicalize(link) {
+        Err(e) if e.raw_os_error() == Some(40) => warn(
+            format!("symbolic link {target} goes round in a loop; skipped"),
+            "replace the link with the file itself",
+        ),
+        Err(_) => warn(
+            format!("symbolic link to {target}, which does not exist; skipped"),
+            "remove the link, or restore the file it points to",
+        ),
+        Ok(real) => {
+            let inside = root.canonicalize().is_ok_and(|r| real.starts_with(r));
+            if !inside {
+                warn(
+                    format!(
+                        "symbolic link to {}, outside the guidebook; skipped",
+                        real.display()
+                    ),
+                    "copy the file into content/: a guidebook reads only its own files",
+                )
+            } else if real.is_dir() {
+                warn(
+                    format!("symbolic link to the folder {target}; skipped"),
+                    "move or copy the records into content/ instead of linking a folder",
+                )
+            } else {
+                None
+            }
+        }
+    }
 }
 
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }
 
+/// A record file split into its YAML and, for Markdown, the body.
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub body: Option<&'a str>,
+    /// Markdown: whether the front matter opens with `---`, and whether a
+    /// `---` line closes it.
+    pub opened: bool,
+    pub closed: bool,
+}
+
 /// Splits a record file into its YAML and, for Markdown, the body.
-pub fn split_front_matter<'a>(text: &'a str, path: &Path) -> (&'a str, Option<&'a str>) {
+pub fn split_front_matter<'a>(text: &'a str, path: &Path) -> Split<'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !is_markdown(path) {
-        return (text, None);
+        return Split {
+            yaml: text,
+            body: None,
+            opened: true,
+            closed: true,
+        };
     }
     let Some(rest) = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
+        .or_else(|| (text.trim_end() == "---").then_some(""))
     else {
-        return ("", Some(text));
+        return Split {
+            yaml: "",
+            body: Some(text),
+            opened: false,
+            closed: false,
+        };
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
-            return (&rest[..offset], Some(&rest[offset + line.len()..]));
+            return Split {
+                yaml: &rest[..offset],
+                body: Some(&rest[offset + line.len()..]),
+                opened: true,
+                closed: true,
+            };
         }
         offset += line.len();
     }
-    (rest, Some(""))
+    Split {
+        yaml: rest,
+        body: Some(""),
+        opened: true,
+        closed: false,
+    }
 }
 
-fn parse_record<T: DeserializeOwned>(path: PathBuf, text: &str) -> Result<Loaded<T>, Diagnostic> {
+/// Turns the positions of diagnostics that need their file's text (YAML
+/// paths, positions in the NFC text) into the file's own line and column.
+/// Each file is read once, and only if one of its problems needs it.
+pub fn locator() -> impl FnMut(&Path, &Pos) -> Option<Pos> {
+    type Cached = (String, Option<spans::SpanIndex>);
+    let mut files: std::collections::HashMap<PathBuf, Option<Cached>> = Default::default();
+    move |file, pos| {
+        if !matches!(pos, Pos::Yaml { .. } | Pos::Read { .. }) {
+            return None;
+        }
+        let cached = files.entry(file.to_path_buf()).or_insert_with(|| {
+            let bytes = std::fs::read(file).ok()?;
+            Some((String::from_utf8_lossy(&bytes).into_owned(), None))
+        });
+        let (line, col) = match (pos, cached.as_mut()) {
+            (Pos::Read { line, col }, _) => (*line, *col),
+            (Pos::Yaml { path, line_offset }, Some((original, index))) => {
+                let index = index.get_or_insert_with(|| {
+                    use unicode_normalization::UnicodeNormalization;
+                    let nfc: String = original.nfc().collect();
+                    spans::SpanIndex::build(split_front_matter(&nfc, file).yaml)
+                });
+                index
+                    .find(path)
+                    .map_or((1 + line_offset, 1), |(l, c)| (l + line_offset, c))
+            }
+            (Pos::Yaml { line_offset, .. }, None) => (1 + line_offset, 1),
+            _ => return None,
+        };
+        let col = cached
+            .as_ref()
+            .and_then(|(original, _)| original.lines().nth(line - 1))
+            .map_or(col, |l| text::original_col(l, col));
+        Some(Pos::At { line, col })
+    }
+}
+
+/// Whether YAML holds nothing but comments, blank lines and document markers.
+fn is_blank_yaml(yaml: &str) -> bool {
+    yaml.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
+}
+
+/// Parses one record file's text; on failure, every problem found.
+pub fn parse_record<T: DeserializeOwned>(
+    path: PathBuf,
+    text: &str,
+) -> Result<Loaded<T>, (PathBuf, Vec<Diagnostic>)> {
     let markdown = is_markdown(&path);
-    let (yaml, body) = split_front_matter(text, &path);
+    let split = split_front_matter(text, &path);
     let line_offset = usize::from(markdown);
-    if markdown && !text.trim_start_matches('\u{feff}').starts_with("---") {
-        return Err(Diagnostic::error(
-            &path,
-            Pos::At { line: 1, col: 1 },
-            "expected front matter between `---` lines",
-        )
+    let at = |line| Pos::At { line, col: 1 };
+    let fail = |d: Diagnostic| Err((path.clone(), vec![d]));
+    if markdown && !split.opened {
+        return fail(Diagnostic::error(&path, at(1), "expected front matter between `---` lines")
         .with_hint("a Markdown record starts with a line `---`, its YAML fields, another `---`, then the text"));
     }
-    if yaml.trim().is_empty() {
-        return Err(Diagnostic::error(
-            &path,
-            Pos::At {
-                line: 1 + line_offset,
-                col: 1,
-            },
-            "the record is empty",
-        )
-        .with_hint(
-            "write its fields as YAML, e.g. `name: ...`; `carebook new` writes a template",
-        ));
+    if markdown && !split.closed && !is_blank_yaml(split.yaml) {
+        return fail(
+            Diagnostic::error(
+                &path,
+                at(1),
+                "the front matter opened here has no closing `---` line",
+            )
+            .with_hint("end the record's fields with a line `---`; the text goes below it"),
+        );
     }
-    match serde_yaml::from_str::<T>(yaml) {
+    if is_blank_yaml(split.yaml) {
+        return fail(
+            Diagnostic::error(&path, at(1 + line_offset), "the record is empty").with_hint(
+                "write its fields as YAML, e.g. `name: ...`; `carebook new` writes a template",
+            ),
+        );
+    }
+    match serde_yaml::from_str::<T>(split.yaml) {
         Ok(raw) => Ok(Loaded {
             source: Source { path, line_offset },
             raw,
-            body: body.map(str::to_string),
+            body: split.body.map(str::to_string),
         }),
-        Err(e) => Err(yaml_error(&path, &e, line_offset)),
+        Err(e) => {
+            let d = yaml_error(&path, split.yaml, &e, line_offset);
+            Err((path, vec![d]))
+        }
     }
 }
 
 /// serde_yaml's error, with its position, a readable message and a hint.
-fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+fn yaml_error(path: &Path, yaml: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
     let full = e.to_string();
+    if full.contains("more than one document") {
+        // The line that starts the second document.
+        let second = yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_end() == "---")
+            .map(|(i, _)| i + 1)
+            .find(|&line| {
+                !is_blank_yaml(&yaml.lines().take(line - 1).collect::<Vec<_>>().join("\n"))
+            })
+            .unwrap_or(1);
+        return Diagnostic::error(
+            path,
+            Pos::Read { line: second + line_offset, col: 1 },
+            "a second YAML document starts here: a record file holds one record",
+        )
+        .with_hint(if line_offset > 0 {
+            "the front matter ends at its second `---` line; the text goes below it, without another `---`"
+        } else {
+            "remove this `---` line, or move the second record into a file of its own"
+        });
+    }
     // serde_yaml writes " at line L column C" into its messages, sometimes
     // twice; the position goes in front instead.
     let mut message = full.clone();
@@ -257,16 +435,26 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnos
         message = format!("{}{}", &message[..i], &rest[end..]);
     }
     let pos = match e.location() {
-        Some(l) => Pos::At {
+        Some(l) => Pos::Read {
             line: l.line() + line_offset,
             col: l.column(),
         },
-        None => Pos::At {
+        None => Pos::Read {
             line: 1 + line_offset,
             col: 1,
         },
     };
-    let (message, hint) = explain_yaml_error(&message);
+    let (message, mut hint) = explain_yaml_error(&message);
+    // A tab in a line's indentation is what YAML stumbles on there.
+    let line = e.location().map_or(1, |l| l.line());
+    let indent_tab = yaml.lines().nth(line.saturating_sub(1)).is_some_and(|l| {
+        l.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    });
+    if indent_tab {
+        hint = Some("indent with spaces, not tabs (this line starts with a tab)".to_string());
+    }
     let d = Diagnostic::error(path, pos, message);
     match hint {
         Some(h) => d.with_hint(h),
@@ -278,15 +466,14 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>) {
     if let Some((m, hint)) = crate::diag::explain_unknown_field(message) {
         return (m, Some(hint));
     }
-    if message.contains("invalid type") {
-        let hint = if message.contains("expected a sequence") {
-            "write a list, e.g. `[a, b]` or one `- item` per line"
-        } else if message.contains("expected struct") || message.contains("expected a map") {
-            "write the fields indented under this key, one `field: value` per line"
-        } else {
-            "check the value's type: text, number, list or nested fields"
-        };
-        return (message.to_string(), Some(hint.to_string()));
+    if let Some((m, hint)) = crate::diag::explain_type_error(message) {
+        return (m, Some(hint));
+    }
+    if message.contains("invalid type") || message.contains("invalid value") {
+        return (
+            message.to_string(),
+            Some("check the value's type: text, number, list or nested fields".to_string()),
+        );
     }
     if message.contains("tab character") {
         return (

@@ -53,6 +53,19 @@ impl<'de> Deserialize<'de> for Scalar {
                     kind: ScalarKind::Number,
                 })
             }
+            // (numbers beyond 64 bits, which YAML also reads)
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Scalar, E> {
+                Ok(Scalar {
+                    text: v.to_string(),
+                    kind: ScalarKind::Number,
+                })
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Scalar, E> {
+                Ok(Scalar {
+                    text: v.to_string(),
+                    kind: ScalarKind::Number,
+                })
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
                 Ok(Scalar {
                     text: v.to_string(),
@@ -139,7 +152,7 @@ pub struct Meeting {
     pub frequency: Option<String>,
     pub organizer: Option<String>,
     pub window: Option<String>,
-    pub order: Option<i64>,
+    pub order: Option<Scalar>,
     pub internal: Option<IgnoredAny>,
 }
 
@@ -159,8 +172,8 @@ pub struct Window {
     pub name: Option<String>,
     pub kana: Option<String>,
     pub organization: Option<String>,
-    pub featured: Option<bool>,
-    pub order: Option<i64>,
+    pub featured: Option<Scalar>,
+    pub order: Option<Scalar>,
     pub eligible: Option<String>,
     pub topics: Option<Vec<String>>,
     pub address: Option<Address>,
@@ -179,7 +192,7 @@ pub struct Window {
 #[serde(deny_unknown_fields)]
 pub struct Page {
     pub title: Option<String>,
-    pub order: Option<i64>,
-    pub print: Option<bool>,
+    pub order: Option<Scalar>,
+    pub print: Option<Scalar>,
     pub internal: Option<IgnoredAny>,
 }

@@ -15,6 +15,8 @@ pub struct Area {
     pub key: String,
     pub name: String,
     pub kana: String,
+    /// The towns (町) the area covers; may be empty.
+    pub towns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +31,8 @@ pub struct FacilityType {
     pub key: String,
     pub name: String,
     pub schema: String,
+    /// A short explanation for residents; may be empty.
+    pub description: String,
     pub capabilities: Vec<Capability>,
 }
 
@@ -55,6 +59,8 @@ pub struct Config {
     pub theme: String,
     /// The tantivy index directory, relative to the guidebook root.
     pub search_index: String,
+    /// Where `search_index` is set in carebook.toml (for problems with it).
+    pub search_index_at: crate::diag::Pos,
     pub areas: Vec<Area>,
     pub types: Vec<FacilityType>,
     pub pamphlet: Pamphlet,
@@ -208,6 +214,7 @@ impl Config {
                 key,
                 name: a.name,
                 kana: a.kana.into_inner(),
+                towns: a.towns.iter().map(|t| t.trim().to_string()).collect(),
             });
         }
         let mut type_ix = HashMap::new();
@@ -268,8 +275,16 @@ impl Config {
                 key,
                 name: t.name,
                 schema,
+                description: t.description.unwrap_or_default().trim().to_string(),
                 capabilities: caps,
             });
+        }
+        let theme = raw.theme.get_ref().clone();
+        if !is_key(&theme) {
+            errs.push(
+                src.error(&raw.theme, format!("theme \"{theme}\" is not a theme name"))
+                    .with_hint("a theme is a folder name under themes/: lower-case ASCII letters, digits, `-` and `_`, e.g. \"default\""),
+            );
         }
         let pamphlet = pamphlet(src, raw.pamphlet, &type_ix, &area_ix, &mut errs);
         match as_of {
@@ -284,8 +299,9 @@ impl Config {
                 sample: raw.sample,
                 allow_html: raw.allow_html,
                 page_size: raw.page_size,
-                search_index: raw.search_index,
-                theme: raw.theme,
+                search_index_at: src.pos(raw.search_index.span()),
+                search_index: raw.search_index.into_inner(),
+                theme,
                 areas,
                 types,
                 pamphlet,

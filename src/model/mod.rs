@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::diag::{suggest, Diagnostic};
-use crate::load::raw::{self, Scalar};
-use crate::load::{Content, Loaded, Source};
+use crate::load::raw::{self, Scalar, ScalarKind};
+use crate::load::{Content, Kind, Loaded, Source};
 pub use config::{Area, Capability, Config, FacilityType};
 use values::{check_kana, months_between, parse_date, Days, Phone, Postal, Problem, Time};
 
@@ -234,6 +234,95 @@ impl<'a> Check<'a> {
         self.error(path, p.message, p.hint);
     }
 
+    /// Text that is printed on one line (a name, a phone contact): no line
+    /// break or tab, which YAML lets in unseen with `|` or `"\n"`.
+    fn one_line(&mut self, path: &str, s: &str) {
+        if let Some(c) = s.chars().find(|c| matches!(c, '\n' | '\t')) {
+            let what = if c == '\n' { "a line break" } else { "a tab" };
+            self.error(
+                path,
+                format!("`{}` contains {what}", leaf(path)),
+                "write it on one line: it is shown on one line in lists and in print",
+            );
+        }
+    }
+
+    /// A required text field; `multi_line` allows line breaks.
+    fn required_text(
+        &mut self,
+        path: &str,
+        v: Option<String>,
+        example: &str,
+        multi_line: bool,
+    ) -> String {
+        let s = self.required(path, v, example);
+        if !multi_line {
+            self.one_line(path, &s);
+        }
+        s
+    }
+
+    /// An optional text field on one line.
+    fn line(&mut self, path: &str, v: Option<String>) -> Option<String> {
+        let s = Check::optional(v)?;
+        self.one_line(path, &s);
+        Some(s)
+    }
+
+    /// A list of texts on one line each.
+    fn lines(&mut self, path: &str, v: Option<Vec<String>>) -> Vec<String> {
+        let items: Vec<String> = v.unwrap_or_default();
+        for (i, s) in items.iter().enumerate() {
+            self.one_line(&format!("{path}[{i}]"), s);
+        }
+        items
+    }
+
+    /// `order`: where a record stands in its list.
+    fn order(&mut self, v: Option<Scalar>) -> Option<i64> {
+        let s = v?;
+        match s.text.parse::<i64>() {
+            Ok(n) if s.kind == ScalarKind::Number && (0..=MAX_ORDER).contains(&n) => Some(n),
+            _ => {
+                self.error(
+                    "order",
+                    format!("order must be a whole number from 0 to {MAX_ORDER}"),
+                    "order sets the position in the list: smaller numbers come first; write it without quotes, e.g. order: 2",
+                );
+                None
+            }
+        }
+    }
+
+    /// A yes-or-no field (`featured`, `print`).
+    fn flag(&mut self, path: &str, v: Option<Scalar>) -> Option<bool> {
+        let s = v?;
+        if s.kind == ScalarKind::Bool {
+            return Some(s.text == "true");
+        }
+        self.error(
+            path,
+            format!("`{path}` must be true or false, not \"{}\"", s.text),
+            format!("write {path}: true or {path}: false, without quotes"),
+        );
+        None
+    }
+
+    /// A record's name: required, on one line, and of a length that fits a
+    /// list row.
+    fn name(&mut self, v: Option<String>, example: &str) -> String {
+        let name = self.required_text("name", v, example, false);
+        let n = name.chars().count();
+        if n > MAX_NAME {
+            self.diags.push(
+                self.source
+                    .warning_at("name", format!("the name is {n} characters long"))
+                    .with_hint(format!("a name of more than {MAX_NAME} characters breaks lists and print; shorten it and put the rest in the description")),
+            );
+        }
+        name
+    }
+
     /// A required text field.
     fn required(&mut self, path: &str, v: Option<String>, example: &str) -> String {
         match v.map(|s| s.trim().to_string()) {
@@ -283,16 +372,39 @@ impl<'a> Check<'a> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !ok {
+            let bad = id.chars().enumerate().find(|(_, c)| {
+                !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
+            });
+            // Name the first character that cannot be in an id, and where:
+            // an invisible one by its code, since it cannot be seen.
+            let which = match bad {
+                Some((i, c)) if c.is_ascii_uppercase() => {
+                    format!(": capital letter 「{c}」 at character {}", i + 1)
+                }
+                Some((i, c))
+                    if c.is_whitespace()
+                        || c.is_control()
+                        || crate::load::text::forbidden(c).is_some() =>
+                {
+                    format!(
+                        ": invisible {} at character {}",
+                        crate::load::text::describe(c),
+                        i + 1
+                    )
+                }
+                Some((i, c)) => format!(": 「{c}」 at character {}", i + 1),
+                None => ": it is empty".to_string(),
+            };
             let hint = "ids become URLs: use lower-case ASCII letters, digits, `-` and `_`, e.g. sakura-clinic (rename the file or set `id:`)";
             if given.is_some() {
-                self.error("id", format!("id \"{id}\" is not a valid id"), hint);
+                self.error("id", format!("id \"{id}\" is not a valid id{which}"), hint);
             } else {
                 let at = crate::diag::Pos::At { line: 1, col: 1 };
                 self.diags.push(
                     Diagnostic::error(
                         &self.source.path,
                         at,
-                        format!("file name \"{id}\" (the record's id) is not a valid id"),
+                        format!("file name \"{id}\" (the record's id) is not a valid id{which}"),
                     )
                     .with_hint(hint),
                 );
@@ -347,13 +459,13 @@ impl<'a> Check<'a> {
                 None
             }
         };
-        let city = self.required(&format!("{path}.city"), a.city, "city: 大阪市東成区");
-        let line = self.required(&format!("{path}.line"), a.line, "line: 中道1-2-3");
+        let city = self.required_text(&format!("{path}.city"), a.city, "city: 大阪市東成区", false);
+        let line = self.required_text(&format!("{path}.line"), a.line, "line: 中道1-2-3", false);
         Some(Address {
             postal: postal?,
             city,
             line,
-            building: Check::optional(a.building),
+            building: self.line(&format!("{path}.building"), a.building),
         })
     }
 
@@ -402,10 +514,15 @@ impl<'a> Check<'a> {
 
     fn email(&mut self, v: Option<String>) -> Option<String> {
         let e = Check::optional(v)?;
-        let ok = e
-            .split_once('@')
-            .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
-            && !e.chars().any(char::is_whitespace);
+        let ok = e.split_once('@').is_some_and(|(u, d)| {
+            !u.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !d.contains('@')
+        }) && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"<>()[]\\,;:`".contains(c));
         if !ok {
             self.error(
                 "email",
@@ -418,9 +535,14 @@ impl<'a> Check<'a> {
 
     fn url(&mut self, v: Option<String>) -> Option<String> {
         let u = Check::optional(v)?;
-        if !(u.starts_with("https://") || u.starts_with("http://"))
-            || u.contains(char::is_whitespace)
-        {
+        let host = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let clean = !u
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"<>`{}|\\^".contains(c));
+        if !clean || host.is_none_or(|h| h.is_empty() || h.starts_with('.')) {
             self.error(
                 "url",
                 format!("url \"{u}\" is not a web address"),
@@ -452,6 +574,13 @@ impl<'a> Check<'a> {
                 return None;
             }
         };
+        if d > as_of {
+            self.diags.push(
+                self.source
+                    .warning_at("verified", format!("verified {d} is after the guidebook's as_of date {as_of}"))
+                    .with_hint("check the date; if the guidebook is newer, move as_of forward in carebook.toml"),
+            );
+        }
         let age = months_between(d, as_of);
         let stale = age > i64::from(months);
         if stale {
@@ -465,6 +594,11 @@ impl<'a> Check<'a> {
     }
 }
 
+/// The largest `order` a record may give itself.
+const MAX_ORDER: i64 = 99_999;
+/// Names longer than this are warned about.
+const MAX_NAME: usize = 200;
+
 fn leaf(path: &str) -> &str {
     path.rsplit(['.', ']']).next().unwrap_or(path)
 }
@@ -473,7 +607,7 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
     let mut c = Check::new(&l.source);
     let r = l.raw;
     let id = c.id(r.id);
-    let name = c.required("name", r.name, "name: ひがしなり内科クリニック");
+    let name = c.name(r.name, "name: ひがしなり内科クリニック");
     let (kana, sort_key) = c.kana(r.kana);
     let type_names: Vec<&str> = cfg.types.iter().map(|t| t.key.as_str()).collect();
     let kind = match r.kind {
@@ -563,10 +697,12 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
         }
     }
     let liaison = r.liaison.map(|li| Liaison {
-        contact: Check::optional(li.contact).unwrap_or_default(),
-        method: Check::optional(li.method).unwrap_or_default(),
-        hours: Check::optional(li.hours).unwrap_or_default(),
+        contact: c.line("liaison.contact", li.contact).unwrap_or_default(),
+        method: c.line("liaison.method", li.method).unwrap_or_default(),
+        hours: c.line("liaison.hours", li.hours).unwrap_or_default(),
     });
+    let departments = c.lines("departments", r.departments);
+    let hours_note = Check::optional(r.hours_note);
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
     let description = l.body.filter(|b| !b.trim().is_empty());
     let ok = !c
@@ -589,8 +725,8 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
                 email,
                 url,
                 hours,
-                hours_note: Check::optional(r.hours_note),
-                departments: r.departments.unwrap_or_default(),
+                hours_note,
+                departments,
                 capabilities,
                 liaison,
                 verified,
@@ -608,12 +744,13 @@ fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diagnost
     let mut c = Check::new(&l.source);
     let r = l.raw;
     let id = c.id(r.id);
-    let name = c.required("name", r.name, "name: 在宅医療・介護連携相談支援室");
+    let name = c.name(r.name, "name: 在宅医療・介護連携相談支援室");
     let (kana, sort_key) = c.kana(r.kana);
-    let organization = c.required(
+    let organization = c.required_text(
         "organization",
         r.organization,
         "organization: 一般社団法人東成区医師会",
+        false,
     );
     let address = c.address("address", r.address, false);
     let phone = c.phone("phone", r.phone, true);
@@ -628,16 +765,25 @@ fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diagnost
         .into_iter()
         .enumerate()
         .map(|(i, s)| Staff {
-            role: c.required(
+            role: c.required_text(
                 &format!("staff[{i}].role"),
                 s.role,
                 "role: コーディネーター",
+                false,
             ),
-            employment: Check::optional(s.employment).unwrap_or_default(),
-            qualifications: s.qualifications.unwrap_or_default(),
-            hours: Check::optional(s.hours).unwrap_or_default(),
+            employment: c
+                .line(&format!("staff[{i}].employment"), s.employment)
+                .unwrap_or_default(),
+            qualifications: c.lines(&format!("staff[{i}].qualifications"), s.qualifications),
+            hours: c
+                .line(&format!("staff[{i}].hours"), s.hours)
+                .unwrap_or_default(),
         })
         .collect();
+    let featured = c.flag("featured", r.featured).unwrap_or(false);
+    let order = c.order(r.order);
+    let topics = c.lines("topics", r.topics);
+    let hours_note = Check::optional(r.hours_note);
     let ok = !c
         .diags
         .iter()
@@ -649,17 +795,17 @@ fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diagnost
             kana,
             sort_key,
             organization,
-            featured: r.featured.unwrap_or(false),
-            order: r.order,
+            featured,
+            order,
             eligible: Check::optional(r.eligible).unwrap_or_default(),
-            topics: r.topics.unwrap_or_default(),
+            topics,
             address,
             phone,
             fax,
             email,
             url,
             hours,
-            hours_note: Check::optional(r.hours_note),
+            hours_note,
             staff,
             verified: verified.map(|v| v.0),
             source: l.source.path.clone(),
@@ -681,15 +827,22 @@ fn meeting(l: Loaded<raw::Meeting>) -> (Option<MeetingDraft>, Vec<Diagnostic>) {
     let mut c = Check::new(&l.source);
     let r = l.raw;
     let id = c.id(r.id);
-    let name = c.required("name", r.name, "name: 病院連絡会");
+    let name = c.name(r.name, "name: 病院連絡会");
     let (kana, sort_key) = c.kana(r.kana);
-    let participants = c.required("participants", r.participants, "participants: 区内8病院");
+    let participants = c.required_text(
+        "participants",
+        r.participants,
+        "participants: 区内8病院",
+        false,
+    );
     let purpose = c.required(
         "purpose",
         r.purpose,
         "purpose: 病院間や地域の開業医との連携を図る",
     );
-    let frequency = c.required("frequency", r.frequency, "frequency: 年4回");
+    let frequency = c.required_text("frequency", r.frequency, "frequency: 年4回", false);
+    let organizer = c.line("organizer", r.organizer);
+    let order = c.order(r.order);
     let ok = !c
         .diags
         .iter()
@@ -704,9 +857,9 @@ fn meeting(l: Loaded<raw::Meeting>) -> (Option<MeetingDraft>, Vec<Diagnostic>) {
             members: Vec::new(),
             purpose,
             frequency,
-            organizer: Check::optional(r.organizer),
+            organizer,
             window: None,
-            order: r.order,
+            order,
             source: l.source.path.clone(),
         },
         members: r.members.unwrap_or_default(),
@@ -719,17 +872,40 @@ fn meeting(l: Loaded<raw::Meeting>) -> (Option<MeetingDraft>, Vec<Diagnostic>) {
 fn page(l: Loaded<raw::Page>) -> (Option<Page>, Vec<Diagnostic>) {
     let mut c = Check::new(&l.source);
     let slug = c.id(None);
-    let title = c.required("title", l.raw.title, "title: ガイドブックの使い方");
+    let title = c.required_text("title", l.raw.title, "title: ガイドブックの使い方", false);
+    let order = c.order(l.raw.order);
+    let print = c.flag("print", l.raw.print);
     let ok = c.diags.is_empty();
     let p = ok.then(|| Page {
         slug,
         title,
-        order: l.raw.order.unwrap_or(i64::MAX),
-        print: l.raw.print.unwrap_or(false),
+        order: order.unwrap_or(i64::MAX),
+        print: print.unwrap_or(false),
         body: l.body.unwrap_or_default(),
         source: l.source.path.clone(),
     });
     (p, c.diags)
+}
+
+/// A reference to a record that has errors of its own: a warning, as those
+/// errors already stop the build and say what to fix.
+fn with_errors(
+    source: &Source,
+    at: &str,
+    what: &str,
+    id: &str,
+    file: &Path,
+    root: &Path,
+) -> Diagnostic {
+    source
+        .warning_at(
+            at,
+            format!("the {what} \"{id}\" has errors of its own, so this link is not checked"),
+        )
+        .with_hint(format!(
+            "fix {} first; this link is checked again then",
+            file.strip_prefix(root).unwrap_or(file).display()
+        ))
 }
 
 /// Reports ids used twice within one kind of record.
@@ -776,6 +952,27 @@ fn validate_all<T: Send, R: Send>(
 /// errors (those records are left out) so a checker can report everything.
 pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<Diagnostic>) {
     let mut diags = content.diagnostics;
+    // Every file that claims an id, read or not: a reference to a record
+    // with errors of its own is not a reference to nothing.
+    let mut claimed: HashMap<(Kind, String), PathBuf> = content
+        .unreadable
+        .into_iter()
+        .map(|(kind, id, path)| ((kind, id), path))
+        .collect();
+    fn claims<'a, T, F: Fn(&'a T) -> Option<&'a String> + 'a>(
+        kind: Kind,
+        items: &'a [Loaded<T>],
+        id: F,
+    ) -> impl Iterator<Item = ((Kind, String), PathBuf)> + 'a {
+        items.iter().map(move |l| {
+            let claimed = id(&l.raw).cloned().unwrap_or_else(|| l.source.stem());
+            ((kind, claimed), l.source.path.clone())
+        })
+    }
+    claimed.extend(claims(Kind::Facility, &content.facilities, |r| {
+        r.id.as_ref()
+    }));
+    claimed.extend(claims(Kind::Window, &content.windows, |r| r.id.as_ref()));
     let mut facilities = validate_all(content.facilities, |l| facility(l, &config), &mut diags);
     let mut windows = validate_all(content.windows, |l| window(l, &config), &mut diags);
     let drafts = validate_all(content.meetings, meeting, &mut diags);
@@ -863,6 +1060,9 @@ pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<D
         for (i, id) in d.members.iter().enumerate() {
             match facility_ix.get(id.as_str()) {
                 Some(&ix) => m.members.push(ix),
+                None if claimed.contains_key(&(Kind::Facility, id.clone())) => diags.push(
+                    with_errors(&d.source, &format!("members[{i}]"), "facility", id, &claimed[&(Kind::Facility, id.clone())], root),
+                ),
                 None => diags.push(
                     d.source
                         .error_at(&format!("members[{i}]"), format!("no facility has the id \"{id}\""))
@@ -876,6 +1076,16 @@ pub fn build(root: &Path, config: Config, content: Content) -> (Guidebook, Vec<D
         if let Some(w) = &d.window {
             match window_ix.get(w.as_str()) {
                 Some(&ix) => m.window = Some(ix),
+                None if claimed.contains_key(&(Kind::Window, w.clone())) => {
+                    diags.push(with_errors(
+                        &d.source,
+                        "window",
+                        "contact window",
+                        w,
+                        &claimed[&(Kind::Window, w.clone())],
+                        root,
+                    ))
+                }
                 None => diags.push(
                     d.source
                         .error_at("window", format!("no contact window has the id \"{w}\""))

@@ -89,7 +89,12 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
         ));
     }
     let config = load::config::load(root)
-        .map_err(|d| d.to_string())
+        .map_err(|ds| {
+            ds.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .and_then(|(raw, src)| {
             Config::validate(raw, &src).map_err(|ds| {
                 ds.iter()
@@ -104,6 +109,13 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
         Kind::Window => ("content/windows", WINDOW),
     };
     let path = root.join(dir).join(format!("{id}.yaml"));
+    if let Some(taken) = existing_record(root, kind, id) {
+        return Err(format!(
+            "a {} with the id \"{id}\" already exists: {}\n  hint: choose another name or edit that file",
+            format!("{kind:?}").to_lowercase(),
+            taken.strip_prefix(root).unwrap_or(&taken).display()
+        ));
+    }
     if path.exists() {
         return Err(format!(
             "{} already exists\n  hint: choose another name or edit that file",
@@ -113,6 +125,38 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
     fs::create_dir_all(root.join(dir)).map_err(|e| e.to_string())?;
     fs::write(&path, fill(template, Some(&config))).map_err(|e| e.to_string())?;
     Ok(path)
+}
+
+/// The file of an existing record of `kind` whose id is `id`: named so in
+/// any sub-folder, or setting `id:` itself.
+fn existing_record(root: &Path, kind: Kind, id: &str) -> Option<PathBuf> {
+    let content = load::load_content(root);
+    fn find<T>(
+        items: &[load::Loaded<T>],
+        id: &str,
+        own: impl Fn(&T) -> Option<&String>,
+    ) -> Option<PathBuf> {
+        items
+            .iter()
+            .find(|l| own(&l.raw).map_or_else(|| l.source.stem(), Clone::clone) == id)
+            .map(|l| l.source.path.clone())
+    }
+    let unreadable = |k: load::Kind| {
+        content
+            .unreadable
+            .iter()
+            .find(|(kind, i, _)| *kind == k && i == id)
+            .map(|(_, _, p)| p.clone())
+    };
+    match kind {
+        Kind::Facility => find(&content.facilities, id, |r| r.id.as_ref())
+            .or_else(|| unreadable(load::Kind::Facility)),
+        Kind::Meeting => find(&content.meetings, id, |r| r.id.as_ref())
+            .or_else(|| unreadable(load::Kind::Meeting)),
+        Kind::Window => {
+            find(&content.windows, id, |r| r.id.as_ref()).or_else(|| unreadable(load::Kind::Window))
+        }
+    }
 }
 
 /// Creates a new guidebook in `dir` (which must be empty or absent).
@@ -132,7 +176,14 @@ pub fn init(dir: &Path) -> io::Result<()> {
         fs::write(p, text)
     };
     write("carebook.toml", &config)?;
-    let (raw, src) = load::config::load(dir).map_err(|d| io::Error::other(d.to_string()))?;
+    let (raw, src) = load::config::load(dir).map_err(|ds| {
+        io::Error::other(
+            ds.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     let cfg = Config::validate(raw, &src).map_err(|ds| {
         io::Error::other(
             ds.iter()

@@ -149,7 +149,19 @@ impl<'a> PamphletWorld<'a> {
             Severity::Error => Diagnostic::error(file, pos, message),
             Severity::Warning => Diagnostic::warning(file, pos, message),
         };
-        let hints: Vec<&str> = d.hints.iter().map(|h| h.v.as_str()).collect();
+        // typst's hints speak of its command line (`--root`), which a
+        // guidebook's keeper does not use.
+        let hints: Vec<&str> = d
+            .hints
+            .iter()
+            .map(|h| {
+                if h.v.contains("--root") || h.v.contains("project root") {
+                    "the pamphlet template can read only files in the theme's pamphlet/ folder (or the guidebook's pamphlet/ folder); copy the file there"
+                } else {
+                    h.v.as_str()
+                }
+            })
+            .collect();
         if !hints.is_empty() {
             out = out.with_hint(hints.join("; "));
         }
