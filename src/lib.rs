@@ -7,6 +7,7 @@
 //! CLI in `main.rs` only parses arguments and prints.
 
 pub mod diag;
+pub mod kinds;
 pub mod load;
 pub mod model;
 pub mod outputs;
@@ -14,4 +15,5 @@ pub mod pipeline;
 pub mod progress;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod write;

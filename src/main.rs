@@ -43,6 +43,20 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the guidebook while editing it: pages rebuild and reload by themselves, and show what is wrong.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but 127.0.0.1 makes the preview reachable by others.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the guidebook without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -135,7 +149,7 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     progress::enable(cli.quiet);
-    carebook::write::remove_staging_on_interrupt();
+    carebook::write::install_interrupt_handler();
     match cli.command {
         Command::Build {
             root,
@@ -156,6 +170,23 @@ fn main() -> ExitCode {
             }
             code
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => match carebook::serve::run(carebook::serve::Options {
+            root,
+            port,
+            bind,
+            open,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Check { root } => print_report(&pipeline::run_check(&root), cli.quiet, false),
         Command::New { kind, name, root } => match scaffold::new_record(&root, kind, &name) {
             Ok(path) => {

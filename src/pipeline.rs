@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load;
-use crate::model::{self, Config, Guidebook};
+use crate::model::{Config, Guidebook, Model};
 use crate::outputs::pamphlet::Pamphlet;
 use crate::outputs::site::Site;
 use crate::outputs::theme::Theme;
@@ -30,38 +30,37 @@ impl Report {
     }
 }
 
-/// Loads and validates the guidebook at `root`.
-pub fn check(root: &Path) -> (Option<Guidebook>, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let config = match load::config::load(root) {
-        Ok((raw, src)) => match Config::validate(raw, &src) {
-            Ok(c) => Some(c),
-            Err(ds) => {
-                diags.extend(ds);
-                None
-            }
-        },
-        Err(ds) => {
-            diags.extend(ds);
-            None
+/// The guidebook's validated settings, or the problems with them.
+pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let (raw, src) = load::config::load(root)?;
+    Config::validate(raw, &src)
+}
+
+/// Loads and validates the guidebook at `root` into a model that can be
+/// kept up to date; the problems of the settings or of every record.
+pub fn load_model(root: &Path) -> (Option<Model>, Vec<Diagnostic>) {
+    match load_config(root) {
+        Ok(config) => {
+            let model = Model::load(root, config);
+            let diags = model.diagnostics();
+            (Some(model), diags)
         }
-    };
-    let content = load::load_content(root);
-    let book = match config {
-        Some(config) => {
-            let (book, ds) = model::build(root, config, content);
-            diags.extend(ds);
-            Some(book)
-        }
-        None => {
+        Err(mut diags) => {
             // Without vocabularies records cannot be validated; still report
             // every file that does not even parse.
-            diags.extend(content.diagnostics);
-            None
+            diags.extend(load::load_content(root).diagnostics);
+            (None, diags)
         }
-    };
+    }
+}
+
+/// Loads and validates the guidebook at `root`.
+pub fn check(root: &Path) -> (Option<Guidebook>, Diagnostics) {
+    let (model, ds) = load_model(root);
+    let mut diags = Diagnostics::default();
+    diags.extend(ds);
     diags.resolve(root, load::locator());
-    (book, diags)
+    (model.map(|m| m.book), diags)
 }
 
 pub fn run_check(root: &Path) -> Report {
@@ -134,7 +133,14 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
             }
         }
     }
-    renderers.insert(0, Box::new(Site::new(theme)));
+    match Site::new(theme) {
+        Ok(site) => renderers.insert(0, Box::new(site)),
+        Err(ds) => {
+            diagnostics.extend(ds);
+            diagnostics.resolve(root, load::locator());
+            return report(diagnostics, records, 0, 0, laps.done());
+        }
+    }
     let staging = match Staging::new(out) {
         Ok(s) => s,
         Err(e) => {

@@ -22,22 +22,33 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// What to say when interrupted.
+static SAY: Mutex<&str> =
+    Mutex::new("interrupted: nothing was written (the previous output is unchanged)");
+
 /// On Ctrl-C or a termination signal: removes this process's staging
-/// directories (waiting for a swap in progress), then exits with 130.
-pub fn remove_staging_on_interrupt() {
+/// directories and the folders given to [`remove_on_interrupt`] (waiting for
+/// a swap in progress), says so, then exits with 130.
+pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         let dirs = live();
         for d in dirs.iter() {
-            // (the writer thread may still be creating files in it)
+            // (a writer thread may still be creating files in it)
             for _ in 0..3 {
                 if fs::remove_dir_all(d).is_ok() || !d.exists() {
                     break;
                 }
             }
         }
-        eprintln!("interrupted: nothing was written (the previous output is unchanged)");
+        eprintln!("{}", SAY.lock().unwrap_or_else(|p| p.into_inner()));
         std::process::exit(130);
     });
+}
+
+/// Has `dir` removed if the process is interrupted, and `say` said then.
+pub fn remove_on_interrupt(dir: &Path, say: &'static str) {
+    live().push(dir.to_path_buf());
+    *SAY.lock().unwrap_or_else(|p| p.into_inner()) = say;
 }
 
 /// `.public.tmp-` for the target `public`: what its staging directories

@@ -56,6 +56,9 @@ pub struct Loaded<T> {
     pub raw: T,
     /// Markdown body of a `.md` file.
     pub body: Option<String>,
+    /// A hash of the file's text: what the record's pages are made from
+    /// changes exactly when it does (with the settings).
+    pub hash: u64,
 }
 
 #[derive(Debug, Default)]
@@ -73,34 +76,50 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Facility,
-    Meeting,
-    Window,
-    Page,
-    Home,
+pub use crate::kinds::RecordKind as Kind;
+
+/// One record file as read, of any kind.
+#[derive(Debug)]
+pub enum Record {
+    Facility(Loaded<raw::Facility>),
+    Meeting(Loaded<raw::Meeting>),
+    Window(Loaded<raw::Window>),
+    Page(Loaded<raw::Page>),
+    Home(Loaded<raw::Page>),
 }
 
-/// Reads every record under `root/content`.
-pub fn load_content(root: &Path) -> Content {
+/// A record file that could not be read or parsed.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub kind: Kind,
+    /// The id it claims, as far as it can be told (else its file name).
+    pub id: String,
+    pub path: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every record file under `root/content`, with its kind, in path order;
+/// and the files that are no records, or links that are not followed.
+pub fn walk(root: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnostic>) {
     let dir = root.join("content");
-    let mut content = Content::default();
     if !dir.is_dir() {
-        content.diagnostics.push(
-            Diagnostic::error(&dir, Pos::File, "content directory not found").with_hint(
-                "a guidebook keeps its records in content/; `carebook init DIR` makes one",
-            ),
-        );
-        return content;
+        let d = Diagnostic::error(&dir, Pos::File, "content directory not found")
+            .with_hint("a guidebook keeps its records in content/; `carebook init DIR` makes one");
+        return (Vec::new(), vec![d]);
     }
-    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
+    walk_dir(root, &dir)
+}
+
+/// [`walk`] for one folder under `root/content`.
+pub fn walk_dir(root: &Path, dir: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().unwrap_or(&dir).to_path_buf();
-                content.diagnostics.push(Diagnostic::error(
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                diagnostics.push(Diagnostic::error(
                     path,
                     Pos::File,
                     format!("cannot read: {e}"),
@@ -110,85 +129,91 @@ pub fn load_content(root: &Path) -> Content {
         };
         if entry.path_is_symlink() {
             if let Some(d) = symlink_problem(root, entry.path()) {
-                content.diagnostics.push(d);
+                diagnostics.push(d);
                 continue;
             }
         } else if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.into_path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = path.strip_prefix(&dir).unwrap_or(&path);
-        let section = rel
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let ext = path.extension().unwrap_or_default().to_string_lossy();
-        let nested = rel.components().count() > 2;
-        let kind = match (section.as_str(), &*ext) {
-            ("_index.md", _) => Some(Kind::Home),
-            ("facilities", "yaml" | "yml" | "md") => Some(Kind::Facility),
-            ("meetings", "yaml" | "yml") if !nested => Some(Kind::Meeting),
-            ("windows", "yaml" | "yml") if !nested => Some(Kind::Window),
-            ("pages", "md") if !nested => Some(Kind::Page),
-            _ => None,
-        };
-        match kind {
-            Some(k) => files.push((k, path)),
-            None => content.diagnostics.push(
-                Diagnostic::warning(&path, Pos::File, "file ignored: not a record")
-                    .with_hint("records are content/facilities/**/*.yaml|*.md, content/meetings/*.yaml, content/windows/*.yaml, content/pages/*.md"),
-            ),
+        match classify(root, &path) {
+            Some(Ok(kind)) => files.push((kind, path)),
+            Some(Err(d)) => diagnostics.push(d),
+            None => {}
         }
     }
+    (files, diagnostics)
+}
 
-    enum Parsed {
-        Facility(Loaded<raw::Facility>),
-        Meeting(Loaded<raw::Meeting>),
-        Window(Loaded<raw::Window>),
-        Page(Loaded<raw::Page>),
-        Home(Loaded<raw::Page>),
+/// What a file under `root/content` is: a record of some kind, a file that
+/// is none (a warning), or nothing to say (hidden files, editors' backups).
+pub fn classify(root: &Path, path: &Path) -> Option<Result<Kind, Diagnostic>> {
+    let name = path.file_name()?.to_string_lossy();
+    if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+        return None;
     }
-    type Failed = (Kind, PathBuf, Option<String>, Vec<Diagnostic>);
+    let rel = path.strip_prefix(root.join("content")).ok()?;
+    Some(Kind::of_path(rel).ok_or_else(|| {
+        Diagnostic::warning(path, Pos::File, "file ignored: not a record")
+            .with_hint(Kind::layout_hint())
+    }))
+}
+
+/// Reads and parses one record file.
+pub fn read(kind: Kind, path: PathBuf) -> Result<Record, Unreadable> {
+    let text = match text::read(&path) {
+        Ok(t) => t,
+        Err(diagnostics) => {
+            return Err(Unreadable {
+                kind,
+                id: stem(&path),
+                path,
+                diagnostics,
+            })
+        }
+    };
+    let parsed = match kind {
+        Kind::Facility => parse_record(path, &text).map(Record::Facility),
+        Kind::Meeting => parse_record(path, &text).map(Record::Meeting),
+        Kind::Window => parse_record(path, &text).map(Record::Window),
+        Kind::Page => parse_record(path, &text).map(Record::Page),
+        Kind::Home => parse_record(path, &text).map(Record::Home),
+    };
+    parsed.map_err(|(path, diagnostics)| Unreadable {
+        kind,
+        id: declared_id(&text, &path).unwrap_or_else(|| stem(&path)),
+        path,
+        diagnostics,
+    })
+}
+
+/// Reads every record under `root/content`.
+pub fn load_content(root: &Path) -> Content {
+    let (files, diagnostics) = walk(root);
+    let mut content = Content {
+        diagnostics,
+        ..Content::default()
+    };
     crate::progress::start("reading records", files.len());
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let parsed: Vec<Result<Parsed, Failed>> = files
+    let parsed: Vec<Result<Record, Unreadable>> = files
         .into_par_iter()
         .map(|(kind, path)| {
             crate::progress::tick(&done);
-            let text = match text::read(&path) {
-                Ok(t) => t,
-                Err(ds) => return Err((kind, path, None, ds)),
-            };
-            let parsed = match kind {
-                Kind::Facility => parse_record(path, &text).map(Parsed::Facility),
-                Kind::Meeting => parse_record(path, &text).map(Parsed::Meeting),
-                Kind::Window => parse_record(path, &text).map(Parsed::Window),
-                Kind::Page => parse_record(path, &text).map(Parsed::Page),
-                Kind::Home => parse_record(path, &text).map(Parsed::Home),
-            };
-            parsed.map_err(|(path, ds)| (kind, path, Some(text), ds))
+            read(kind, path)
         })
         .collect();
     crate::progress::finish();
     for p in parsed {
         match p {
-            Ok(Parsed::Facility(r)) => content.facilities.push(r),
-            Ok(Parsed::Meeting(r)) => content.meetings.push(r),
-            Ok(Parsed::Window(r)) => content.windows.push(r),
-            Ok(Parsed::Page(r)) => content.pages.push(r),
-            Ok(Parsed::Home(r)) => content.home = Some(r),
-            Err((kind, path, text, ds)) => {
-                let id = text
-                    .as_deref()
-                    .and_then(|t| declared_id(t, &path))
-                    .unwrap_or_else(|| stem(&path));
-                content.unreadable.push((kind, id, path));
-                content.diagnostics.extend(ds);
+            Ok(Record::Facility(r)) => content.facilities.push(r),
+            Ok(Record::Meeting(r)) => content.meetings.push(r),
+            Ok(Record::Window(r)) => content.windows.push(r),
+            Ok(Record::Page(r)) => content.pages.push(r),
+            Ok(Record::Home(r)) => content.home = Some(r),
+            Err(u) => {
+                content.unreadable.push((u.kind, u.id, u.path));
+                content.diagnostics.extend(u.diagnostics);
             }
         }
     }
@@ -382,6 +407,12 @@ pub fn parse_record<T: DeserializeOwned>(
     }
     match serde_yaml::from_str::<T>(split.yaml) {
         Ok(raw) => Ok(Loaded {
+            hash: {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                text.hash(&mut h);
+                h.finish()
+            },
             source: Source { path, line_offset },
             raw,
             body: split.body.map(str::to_string),

@@ -44,6 +44,8 @@ impl FacilityType {
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// A hash of the settings file: every page depends on it.
+    pub hash: u64,
     pub title: String,
     pub publisher: String,
     pub municipality: String,
@@ -289,6 +291,12 @@ impl Config {
         let pamphlet = pamphlet(src, raw.pamphlet, &type_ix, &area_ix, &mut errs);
         match as_of {
             Some(as_of) if errs.is_empty() => Ok(Config {
+                hash: {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::hash::DefaultHasher::new();
+                    src.text.hash(&mut h);
+                    h.finish()
+                },
                 title: raw.title,
                 publisher: raw.publisher,
                 municipality: raw.municipality,

@@ -5,26 +5,25 @@
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{analyze, Mode, Token};
-use crate::model::Guidebook;
-use crate::outputs::site::views::{facility_url, hours_text, meeting_url, window_url};
+use crate::kinds::RecordKind;
+use crate::model::{hours_text, Guidebook};
 
 /// The `type` facet of contact windows and meetings, beside facility types.
 pub const WINDOW_TYPE: &str = "window";
 pub const MEETING_TYPE: &str = "meeting";
 
-/// The kinds of record, each with the URL of a record's page around its
-/// id (the browser index makes the URL from these).
+/// The kinds of record that search finds, each with the URL of a record's
+/// page around its id (the browser index makes the URL from these).
 pub fn kinds() -> [(&'static str, String, String); 3] {
-    type Url = fn(&str) -> String;
-    let urls: [(&str, Url); 3] = [
-        ("facility", facility_url),
-        ("window", window_url),
-        ("meeting", meeting_url),
-    ];
-    urls.map(|(kind, url)| {
-        let u = url("\u{0}");
+    [
+        ("facility", RecordKind::Facility),
+        ("window", RecordKind::Window),
+        ("meeting", RecordKind::Meeting),
+    ]
+    .map(|(name, kind)| {
+        let u = kind.url("\u{0}");
         let (before, after) = u.split_once('\u{0}').expect("the id is in the URL");
-        (kind, before.to_string(), after.to_string())
+        (name, before.to_string(), after.to_string())
     })
 }
 
@@ -123,12 +122,12 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
                 area: a.name.clone(),
                 phone: f.phone.0.clone(),
                 address,
-                url: facility_url(&f.id),
+                url: RecordKind::Facility.url(&f.id),
                 caps: caps.iter().map(|s| s.to_string()).collect(),
             },
         });
     }
-    for w in &book.windows {
+    for w in book.windows.iter() {
         let address = w.address.as_ref().map(|a| a.text()).unwrap_or_default();
         let hours = hours_text(&w.hours);
         let mut text: Vec<&str> = vec![
@@ -161,12 +160,12 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
                 area: String::new(),
                 phone: w.phone.0.clone(),
                 address,
-                url: window_url(&w.id),
+                url: RecordKind::Window.url(&w.id),
                 caps: Vec::new(),
             },
         });
     }
-    for m in &book.meetings {
+    for m in book.meetings.iter() {
         let text = join([
             "会議体",
             m.participants.as_str(),
@@ -189,7 +188,7 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
                 area: String::new(),
                 phone: String::new(),
                 address: String::new(),
-                url: meeting_url(&m.id),
+                url: RecordKind::Meeting.url(&m.id),
                 caps: Vec::new(),
             },
         });
@@ -263,9 +262,13 @@ mod tests {
 
     #[test]
     fn a_kind_and_an_id_make_the_url_of_the_record_page() {
-        let urls: [fn(&str) -> String; 3] = [facility_url, window_url, meeting_url];
-        for ((kind, before, after), url) in kinds().into_iter().zip(urls) {
-            assert_eq!(format!("{before}f0123{after}"), url("f0123"), "{kind}");
+        let of = [
+            RecordKind::Facility,
+            RecordKind::Window,
+            RecordKind::Meeting,
+        ];
+        for ((name, before, after), kind) in kinds().into_iter().zip(of) {
+            assert_eq!(format!("{before}f0123{after}"), kind.url("f0123"), "{name}");
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 use tera::{Map, Value};
 
+use crate::kinds::RecordKind;
 use crate::model::values::{date_ja, DAY_SCHEMA};
 use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
 use crate::outputs::html::{json_in_html, safe_href};
@@ -194,7 +195,7 @@ pub fn row_value(f: &Facility, shared: &Shared) -> Value {
 }
 
 pub fn facility_url(id: &str) -> String {
-    format!("facilities/{id}.html")
+    RecordKind::Facility.url(id)
 }
 
 pub fn hours_views(hours: &[Hours]) -> Vec<HoursView> {
@@ -324,7 +325,7 @@ pub struct WindowView<'a> {
 }
 
 pub fn window_url(id: &str) -> String {
-    format!("windows/{id}.html")
+    RecordKind::Window.url(id)
 }
 
 impl<'a> WindowView<'a> {
@@ -383,7 +384,7 @@ pub struct MeetingView<'a> {
 }
 
 pub fn meeting_url(id: &str) -> String {
-    format!("meetings/{id}.html")
+    RecordKind::Meeting.url(id)
 }
 
 impl<'a> MeetingView<'a> {
@@ -397,24 +398,21 @@ impl<'a> MeetingView<'a> {
             purpose: &m.purpose,
             frequency: &m.frequency,
             organizer: m.organizer.as_deref().unwrap_or(""),
-            members: m
-                .members
-                .iter()
-                .map(|&i| {
-                    let f = &book.facilities[i];
-                    LinkView {
-                        name: &f.name,
-                        url: facility_url(&f.id),
-                    }
+            members: book
+                .members(m)
+                .map(|f| LinkView {
+                    name: &f.name,
+                    url: facility_url(&f.id),
                 })
                 .collect(),
-            window: m.window.map(|i| {
-                let w = &book.windows[i];
-                LinkView {
+            window: m
+                .window
+                .as_ref()
+                .and_then(|w| book.windows.get(w))
+                .map(|w| LinkView {
                     name: &w.name,
                     url: window_url(&w.id),
-                }
-            }),
+                }),
         }
     }
 }

@@ -1,0 +1,153 @@
+//! The preview's slow outputs, which depend on every record: the search
+//! indexes and the pamphlet. Made on a thread of their own from a snapshot of
+//! the model once edits settle, so that a page never waits for them; a job
+//! that arrives while one runs replaces any other waiting.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::watch;
+
+use super::State;
+use crate::model::Guidebook;
+use crate::outputs::theme::Theme;
+use crate::search::engine::Searcher;
+use crate::write::Staging;
+
+pub struct Job {
+    pub book: Arc<Guidebook>,
+    pub theme: Arc<Theme>,
+    pub root: PathBuf,
+    /// Whether records changed (the indexes), whether the pamphlet's
+    /// template or records did.
+    pub search: bool,
+    pub pamphlet: bool,
+}
+
+pub struct Worker {
+    jobs: Sender<Job>,
+    state: watch::Sender<State>,
+}
+
+impl Worker {
+    /// Starts the thread. Indexes go under `scratch` (`index/`, and the
+    /// browser index in `search-site/search/`), PDFs into `preview`.
+    pub fn start(
+        scratch: PathBuf,
+        preview: PathBuf,
+        searcher: Arc<RwLock<Option<Searcher>>>,
+        state: watch::Sender<State>,
+    ) -> Worker {
+        let (jobs, rx) = channel::<Job>();
+        let st = state.clone();
+        std::thread::spawn(move || work(rx, &scratch, &preview, &searcher, &st));
+        Worker { jobs, state }
+    }
+
+    pub fn submit(&self, job: Job) {
+        let (search, pamphlet) = (job.search, job.pamphlet);
+        self.state.send_modify(|s| {
+            if search {
+                s.search = "behind";
+            }
+            if pamphlet && job.book.config.pamphlet.enabled {
+                s.pamphlet = "behind";
+            }
+        });
+        let _ = self.jobs.send(job);
+    }
+}
+
+fn work(
+    rx: Receiver<Job>,
+    scratch: &Path,
+    preview: &Path,
+    searcher: &RwLock<Option<Searcher>>,
+    state: &watch::Sender<State>,
+) {
+    while let Ok(mut job) = rx.recv() {
+        // Only the latest state matters; what the skipped jobs asked for
+        // is asked of it too.
+        while let Ok(next) = rx.try_recv() {
+            let (search, pamphlet) = (job.search || next.search, job.pamphlet || next.pamphlet);
+            job = Job {
+                search,
+                pamphlet,
+                ..next
+            };
+        }
+        if job.search {
+            match indexes(&job.book, scratch) {
+                Ok(()) => {
+                    let opened = Searcher::open(&scratch.join("index")).ok();
+                    *searcher.write().unwrap_or_else(|p| p.into_inner()) = opened;
+                    state.send_modify(|s| s.search = "ready");
+                }
+                Err(e) => {
+                    eprintln!("warning: the preview's search index: {e}");
+                    state.send_modify(|s| s.search = "off");
+                }
+            }
+        }
+        if job.pamphlet {
+            let status = pamphlet(&job, preview);
+            state.send_modify(|s| s.pamphlet = status);
+        }
+    }
+}
+
+/// Writes both search indexes of `book`, as a build does.
+fn indexes(book: &Guidebook, scratch: &Path) -> Result<(), String> {
+    let site = Staging::new(&scratch.join("search-site")).map_err(|e| e.to_string())?;
+    let index = scratch.join("index");
+    match crate::outputs::search_index::stage(book, &index, &site) {
+        Ok(tantivy) => {
+            site.commit().map_err(|e| e.to_string())?;
+            if let Some(t) = tantivy {
+                t.commit().map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+        Err(d) => {
+            site.abort();
+            Err(d.message)
+        }
+    }
+}
+
+/// Typesets the pamphlet into the preview; its status for the pages.
+fn pamphlet(job: &Job, preview: &Path) -> &'static str {
+    use crate::outputs::pamphlet::Pamphlet;
+    let book = &job.book;
+    if !book.config.pamphlet.enabled {
+        return "off";
+    }
+    let settings = job.root.join(crate::load::config::FILE);
+    let Ok(p) = Pamphlet::new(job.theme.clone(), &settings) else {
+        return "off";
+    };
+    for edition in book.config.pamphlet_editions() {
+        let (pdf, diags) = p.typeset(book, &edition);
+        for d in diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+        {
+            eprintln!("{d}");
+        }
+        match pdf {
+            Some(pdf) => {
+                let path = preview.join(&edition.file);
+                let tmp = preview.join(format!(".{}.tmp", edition.file));
+                if std::fs::write(&tmp, pdf)
+                    .and_then(|()| std::fs::rename(&tmp, &path))
+                    .is_err()
+                {
+                    return "off";
+                }
+            }
+            None => return "off",
+        }
+    }
+    "ready"
+}

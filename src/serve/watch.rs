@@ -1,0 +1,110 @@
+//! Watching the guidebook: file events from `notify`, debounced (an editor
+//! that saves by writing twice, or through a temporary file and a rename,
+//! gives one batch), and classified by what depends on the file.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_full::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
+
+use crate::load::config::FILE as CONFIG_FILE;
+
+/// What a changed file is, by what depends on it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// `carebook.toml`: everything.
+    Config,
+    /// A template or a static file (the guidebook's or its theme's): the
+    /// pages that use it.
+    Theme,
+    /// A file of the pamphlet's template: the pamphlet only.
+    Pamphlet,
+    /// A file or folder under `content/`: its records, and what shows them.
+    Content(PathBuf),
+}
+
+/// What `path` (under `root`) is; `None` for files no output depends on
+/// (the published output, the search index, notes beside the guidebook).
+pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [file] if *file == CONFIG_FILE => Some(Change::Config),
+        ["content", ..] => Some(Change::Content(path.to_path_buf())),
+        ["templates" | "static", ..] => Some(Change::Theme),
+        ["pamphlet", ..] => Some(Change::Pamphlet),
+        ["themes", _, "pamphlet", ..] => Some(Change::Pamphlet),
+        ["themes", ..] => Some(Change::Theme),
+        _ => None,
+    }
+}
+
+/// Watches `root` and calls `on_change` with each settled batch of
+/// changes, until the watcher fails.
+pub fn watch(
+    root: &Path,
+    settle: Duration,
+    mut on_change: impl FnMut(Vec<Change>),
+) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(settle, None, tx)
+        .map_err(|e| format!("cannot watch the guidebook's files: {e}"))?;
+    debouncer
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    for result in rx {
+        match result {
+            Ok(events) => {
+                let changes: BTreeSet<Change> = events
+                    .iter()
+                    .flat_map(|e| e.paths.iter())
+                    .filter_map(|p| classify(root, p))
+                    .collect();
+                if !changes.is_empty() {
+                    on_change(changes.into_iter().collect());
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching the guidebook: {e}");
+                }
+            }
+        }
+    }
+    Err("the file watcher stopped".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_classified_by_what_depends_on_them() {
+        let root = Path::new("/g");
+        let c = |p: &str| classify(root, &root.join(p));
+        assert_eq!(c("carebook.toml"), Some(Change::Config));
+        assert_eq!(
+            c("content/facilities/a.yaml"),
+            Some(Change::Content(root.join("content/facilities/a.yaml")))
+        );
+        assert_eq!(c("templates/page.html"), Some(Change::Theme));
+        assert_eq!(c("static/x.css"), Some(Change::Theme));
+        assert_eq!(c("themes/mine/templates/base.html"), Some(Change::Theme));
+        assert_eq!(
+            c("themes/mine/pamphlet/pamphlet.typ"),
+            Some(Change::Pamphlet)
+        );
+        assert_eq!(c("pamphlet/fonts/a.ttf"), Some(Change::Pamphlet));
+        assert_eq!(c("public/index.html"), None);
+        assert_eq!(c("search-index/meta.json"), None);
+        assert_eq!(c("notes/carebook.toml"), None);
+    }
+}
