@@ -64,6 +64,19 @@ const bases = {
   http: `http://127.0.0.1:${server.address().port}/`,
 };
 
+// Opens `url` again unless the page is on it; a navigation still under way
+// from the last click may interrupt the first try.
+async function back(page, url) {
+  for (let attempt = 0; page.url() !== url; attempt++) {
+    try {
+      await page.goto(url);
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await page.waitForTimeout(100);
+    }
+  }
+}
+
 let clicked = 0;
 let dialogs = 0;
 let failures = 0;
@@ -79,7 +92,7 @@ for (const [mode, base] of Object.entries(bases)) {
       await d.dismiss();
     });
     const url = base + rel;
-    await page.goto(url);
+    await back(page, url);
     const whole = await page.evaluate(() => !!document.querySelector('footer.site-footer'));
     if (!whole) {
       failures++;
@@ -87,7 +100,7 @@ for (const [mode, base] of Object.entries(bases)) {
     }
     const count = await page.evaluate(() => document.querySelectorAll('a, [onclick], img').length);
     for (let i = 0; i < count; i++) {
-      if (page.url() !== url) await page.goto(url);
+      await back(page, url);
       const el = page.locator('a, [onclick], img').nth(i);
       try {
         await el.click({ timeout: 1000, noWaitAfter: true, force: true });
@@ -95,7 +108,9 @@ for (const [mode, base] of Object.entries(bases)) {
       } catch {
         // Hidden elements (the skip link's target, print-only parts) stay unclicked.
       }
+      // A click that navigates: let it land before the page is opened again.
       await page.waitForTimeout(50);
+      await page.waitForLoadState('load').catch(() => {});
     }
     await page.waitForTimeout(200);
     dialogs += opened.length;
