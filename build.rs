@@ -21,10 +21,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    // A position-independent executable carries ~120,000 relative
-    // relocations (typst's tables) that the loader applies on every start:
-    // about 2 ms of each `carebook search`. A fixed-address executable has
-    // none; only the final link changes.
+    // A position-independent executable carries typst's tables as relative
+    // relocations that the loader applies on every start, a measurable
+    // part of each `carebook search` (BENCHMARKS.md). A fixed-address
+    // executable has none; only the final link changes.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }

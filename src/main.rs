@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-// glibc malloc spends a sixth of a large build in its locks and free lists.
+// glibc malloc spends a large share of a big build in its locks and free
+// lists (BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -10,8 +10,8 @@
 // e.g. the committed search.js against a working copy, on a 100,000-facility
 // site built by bench/search.sh:
 //
-//   git show HEAD:themes/default/static/search.js > /tmp/head.js
-//   node bench/search/ab.mjs --site bench/work/100000/public head=/tmp/head.js new=themes/default/static/search.js
+//   cp public/static/search.js /tmp/head.js   # as built at HEAD
+//   node bench/search/ab.mjs --site bench/work/100000/public head=/tmp/head.js new=public/static/search.js   # built from the working copy
 //
 // Each search.js variant is a copy of the site made of symbolic links but
 // for static/search.js, in a temporary directory; a site variant (a built

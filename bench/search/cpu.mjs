@@ -11,8 +11,8 @@
 // e.g. the committed search.js against a working copy, on a 100,000-facility
 // site built by bench/search.sh:
 //
-//   git show HEAD:themes/default/static/search.js > /tmp/head.js
-//   node bench/search/cpu.mjs --site bench/work/100000/public head=/tmp/head.js new=themes/default/static/search.js
+//   cp public/static/search.js /tmp/head.js   # as built at HEAD
+//   node bench/search/cpu.mjs --site bench/work/100000/public head=/tmp/head.js new=public/static/search.js   # built from the working copy
 //
 // Variants take turns per repetition, so that the machine's noise falls on
 // each alike. A fresh copy per query starts with cold code, as a fresh page.

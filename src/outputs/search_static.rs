@@ -29,7 +29,7 @@
 //!   most results of a query where it is the rarest term, with or without
 //!   filters; one file instead of a display chunk per result;
 //! - `search/d/N.js`: what results show, for documents N·CHUNK onwards.
-//!   A row is `[id, name, type, area, phone, address, capabilities, kind]`:
+//!   A row holds the fields of [`ROW_FIELDS`] in that order (meta.js names them):
 //!   type and area index meta's lists, capabilities its `capLabels`, and
 //!   kind its `kinds` (left out for a facility), which make the page's URL
 //!   from the id; rows of a large guidebook weigh half what records did.
@@ -79,11 +79,29 @@ const PAGE: usize = 512;
 /// A term with more than HEAD documents gets the display rows of its
 /// first TOP in one file: the first pages of a one-word query's results, and
 /// for a query of several words or with filters, where only some of a
-/// list's best documents match, most of the first page (at 100,000
-/// facilities, 128 rather than 32 took the keypresses over 50 ms from 39
-/// to 23 of 180 in bench/search/ab.mjs).
+/// list's best documents match, most of the first page (the size was
+/// chosen by bench/search/ab.mjs; BENCHMARKS.md has the figures).
 const TOP: usize = 128;
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
+
+/// The fields of a term's entry in its shard, in the order they are
+/// written (an entry may stop before the last ones, which are then empty).
+/// meta.js carries these names and search.js finds each field by its name.
+pub const ENTRY_FIELDS: [&str; 8] = [
+    "id",
+    "trigram",
+    "count",
+    "head",
+    "blocks",
+    "headPositions",
+    "pageStarts",
+    "alias",
+];
+/// The fields of a display row, in the order written (a facility's row
+/// stops before `kind`), named in meta.js as [`ENTRY_FIELDS`] are.
+pub const ROW_FIELDS: [&str; 8] = [
+    "id", "name", "type", "area", "phone", "address", "caps", "kind",
+];
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -354,6 +372,7 @@ impl TermContext<'_> {
         }
         let df = postings.len();
         let mut v = match (positions.is_some(), starts.is_empty()) {
+            // (fields in the order of ENTRY_FIELDS)
             (true, true) => json!([id, 1, df, head, rest, head_pos]),
             (false, true) => json!([id, 0, df, head, rest]),
             (p, false) => json!([
@@ -382,9 +401,8 @@ impl TermContext<'_> {
 /// にっく of クリニック). Such a term has the root's documents, frequencies
 /// and so impacts, and a phrase that asks for both at those offsets needs
 /// neither its positions nor its list: the browser reads the root's list
-/// once for both (in the sample guidebook 60 % of the trigrams have a
-/// root, in the 100,000-facility synthetic one the pieces of most of the
-/// benchmark's words of four characters or more).
+/// once for both (most trigrams of words of four characters or more have a
+/// root in real and synthetic guidebooks alike).
 fn aliases(terms: &[(String, TermList)]) -> Vec<Option<(usize, u32)>> {
     // b can follow a if a ends with the two characters b starts with, and
     // their lists are as long: those are the pairs to compare.
@@ -598,6 +616,7 @@ impl Builder {
                 let (_, before, after) = &kinds[kind];
                 debug_assert_eq!(s.url, format!("{before}{}{after}", s.id));
                 let caps: Vec<usize> = s.caps.iter().map(|c| cap_index[c.as_str()]).collect();
+                // (fields in the order of ROW_FIELDS)
                 let mut row = json!([
                     s.id,
                     s.name,
@@ -689,6 +708,7 @@ impl Builder {
             "types": types,
             "areas": areas,
             "caps": caps,
+            "fields": { "entry": ENTRY_FIELDS, "row": ROW_FIELDS },
             "build": fingerprint,
         });
         out.write_owned(

@@ -137,9 +137,9 @@ impl Writer {
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema)?;
         // Segments may come out in any order: ties are broken by the
-        // `order` field, not by document address. 96 MB between the two
-        // threads: 256 MB was not measurably faster at 100,000 facilities and
-        // held the build's peak memory above 1 GiB.
+        // `order` field, not by document address. The memory budget is
+        // kept small: a larger one was not faster for the largest
+        // guidebooks and raised the build's peak memory (BENCHMARKS.md).
         let writer = index.writer_with_num_threads::<IndexDoc>(2, 96 << 20)?;
         Ok(Writer {
             writer,

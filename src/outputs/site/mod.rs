@@ -41,6 +41,12 @@ const REQUIRED: [&str; 10] = [
     "404.html",
 ];
 
+/// `search.js` for `search.js/engine.js`: the script a part belongs to.
+fn script_folder(rel: &str) -> Option<&str> {
+    let (folder, _) = rel.split_once('/')?;
+    folder.ends_with(".js").then_some(folder)
+}
+
 /// Renders routes; made once per theme and kept (its templates parsed).
 pub struct SiteRenderer {
     theme: Arc<Theme>,
@@ -127,13 +133,38 @@ impl SiteRenderer {
         })
     }
 
-    /// The routes of the theme's static files.
+    /// The routes of the theme's static files. A folder whose name ends in
+    /// `.js` (`static/search.js/engine.js`, `page.js`) is published as one
+    /// script of that name, its files joined in name order: a page loads
+    /// one file, which also works from disk, and the theme keeps its parts
+    /// apart.
     pub fn static_routes(&self) -> Vec<Route> {
-        self.theme
+        let mut published: Vec<String> = self
+            .theme
             .statics
             .keys()
-            .map(|rel| Route::Static(rel.clone()))
-            .collect()
+            .map(|rel| script_folder(rel).unwrap_or(rel).to_string())
+            .collect();
+        published.dedup();
+        published.into_iter().map(Route::Static).collect()
+    }
+
+    /// A static file as published: the file, or the parts of a script
+    /// folder joined (a file of the same name, as a guidebook's override,
+    /// wins).
+    fn static_file(&self, rel: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        if let Some(f) = self.theme.statics.get(rel) {
+            return Some(std::borrow::Cow::Borrowed(&f.data));
+        }
+        let prefix = format!("{rel}/");
+        let parts: Vec<&[u8]> = self
+            .theme
+            .statics
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, f)| &*f.data)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(&b"\n"[..]).into())
     }
 
     /// Every route of the site.
@@ -181,7 +212,7 @@ impl SiteRenderer {
             self.template_hashes.get(t).hash(&mut h);
         }
         if let Route::Static(rel) = route {
-            self.theme.statics.get(rel).map(|f| &f.data).hash(&mut h);
+            self.static_file(rel).hash(&mut h);
         }
         h.finish()
     }
@@ -209,8 +240,8 @@ impl SiteRenderer {
                 .into_bytes())
             }
             Route::Static(rel) => {
-                let f = self.theme.statics.get(rel).ok_or_else(missing)?;
-                return Ok(published(rel, &f.data).into_owned());
+                let data = self.static_file(rel).ok_or_else(missing)?;
+                return Ok(published(rel, &data).into_owned());
             }
             Route::Facility(id) => {
                 let f = book.facilities.get(id).ok_or_else(missing)?;

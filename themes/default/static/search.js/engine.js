@@ -22,7 +22,16 @@
       w.resolve(value);
     }
   }
-  S.meta = function (m) { store.meta = m; settle('meta', m); };
+  // Where each field of a shard entry (E) and of a display row (R) is:
+  // meta.js names them, in the order search_static.rs writes them.
+  var E = {}, R = {};
+  function positions(names) { var o = {}; names.forEach(function (n, i) { o[n] = i; }); return o; }
+  S.meta = function (m) {
+    E = positions(m.fields.entry);
+    R = positions(m.fields.row);
+    store.meta = m;
+    settle('meta', m);
+  };
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
   // (a trigram's block carries its positions too; a page's are apart)
@@ -377,8 +386,8 @@
     var phrases = q.phrases.map(function (ph) {
       var first = {};
       return ph.filter(function (t) {
-        var i = q.terms.indexOf(t[1]), e = entries[i], a = e[7];
-        var key = (a ? a[0] : e[0]) + '@' + (t[0] - (a ? a[1] : 0));
+        var i = q.terms.indexOf(t[1]), e = entries[i], a = e[E.alias];
+        var key = (a ? a[0] : e[E.id]) + '@' + (t[0] - (a ? a[1] : 0));
         if (!(key in first)) { first[key] = i; kept[i] = true; return true; }
         // (an earlier term only, so that no two follow each other)
         if (first[key] < i) follows[i] = first[key];
@@ -412,9 +421,11 @@
     var inPhrase = phraseTerms(q.phrases);
     this.lists = entries.map(function (e, i) {
       // where each page starts, and which pages are read
-      var starts = e[6] ? [0].concat(docList(e[6])) : null;
+      var starts = e[E.pageStarts] ? [0].concat(docList(e[E.pageStarts])) : null;
+      var tri = !!e[E.trigram];
       return {
-        id: e[0], tri: !!e[1], pos: !!e[1] && !!inPhrase[q.terms[i]], df: e[2], head: e[3], rest: e[4], headPos: e[5],
+        id: e[E.id], tri: tri, pos: tri && !!inPhrase[q.terms[i]], df: e[E.count], head: e[E.head], rest: e[E.blocks],
+        headPos: e[E.headPositions],
         parts: 0, read: 0, frontier: Infinity, next: 0,
         starts: starts, got: starts ? new Uint8Array(starts.length) : null,
         // 1 for the documents of the pages read; with a filter, the pages
@@ -422,7 +433,7 @@
         inPages: starts ? new Uint8Array(docs) : null, paged: 0, cover: null, covering: false,
         // the list whose reading this one repeats (-1: none), and those
         // that repeat this one's; w: how many times its impacts count
-        follows: c.follows[i], followers: [], w: 1, phrased: !!e[1] && !!wasPhrase[q.terms[i]],
+        follows: c.follows[i], followers: [], w: 1, phrased: tri && !!wasPhrase[q.terms[i]],
       };
     });
     this.lists.forEach(function (L, i) {
@@ -806,9 +817,9 @@
         // term's list (every result is in it), with filters too: its top
         // file holds their rows, one request instead of one per result,
         // loaded while the lists are read.
-        var rarest = entries.reduce(function (a, e) { return !a || e[2] < a[2] ? e : a; }, null);
-        if (rarest && rarest[2] > m.head) {
-          topIds = [rarest[0]];
+        var rarest = entries.reduce(function (a, e) { return !a || e[E.count] < a[E.count] ? e : a; }, null);
+        if (rarest && rarest[E.count] > m.head) {
+          topIds = [rarest[E.id]];
           topsLoaded();
         }
         if (!terms.length) {
@@ -851,14 +862,13 @@
       return Promise.all(Object.keys(need).map(function (c) { return chunk(+c); })).then(function () {
         return docs.map(function (d) {
           var r = row(d);
-          // [id, name, type, area, phone, address, caps, kind] (search_static.rs)
-          var kind = m.kinds[r[7] || 0];
+          var kind = m.kinds[r[R.kind] || 0], type = r[R.type], area = r[R.area];
           return {
-            kind: kind[0], id: r[0], name: r[1],
-            type: r[2] == null ? '' : m.types[r[2]].name,
-            area: r[3] == null ? '' : m.areas[r[3]].name,
-            phone: r[4], address: r[5], url: kind[1] + r[0] + kind[2],
-            caps: r[6].map(function (c) { return m.capLabels[c]; }),
+            kind: kind[0], id: r[R.id], name: r[R.name],
+            type: type == null ? '' : m.types[type].name,
+            area: area == null ? '' : m.areas[area].name,
+            phone: r[R.phone], address: r[R.address], url: kind[1] + r[R.id] + kind[2],
+            caps: r[R.caps].map(function (c) { return m.capLabels[c]; }),
           };
         });
       });
@@ -870,192 +880,6 @@
   S.search = search;
   S.display = display;
   S.loadMeta = meta;
-
-  /* ---------- the search page ---------- */
-
-  function mark(parent, text, words) {
-    // Highlights query words as <mark>, building text nodes only.
-    var lower = text.normalize('NFKC').toLowerCase();
-    var ranges = [];
-    words.forEach(function (w) {
-      if (!w) return;
-      var i = lower.indexOf(w);
-      while (i >= 0) { ranges.push([i, i + w.length]); i = lower.indexOf(w, i + w.length); }
-    });
-    ranges.sort(function (x, y) { return x[0] - y[0]; });
-    var at = 0;
-    ranges.forEach(function (r) {
-      if (r[0] < at) return;
-      if (lower.length !== text.length) return; // normalisation changed lengths: no marks
-      parent.appendChild(global.document.createTextNode(text.slice(at, r[0])));
-      var m = global.document.createElement('mark');
-      m.textContent = text.slice(r[0], r[1]);
-      parent.appendChild(m);
-      at = r[1];
-    });
-    parent.appendChild(global.document.createTextNode(text.slice(at)));
-  }
-
-  function el(tag, cls, text) {
-    var e = global.document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-
-  function initPage(form) {
-    var doc = global.document;
-    var input = form.querySelector('input[name="q"]');
-    var status = doc.getElementById('search-status');
-    var list = doc.getElementById('search-results');
-    var more = doc.getElementById('search-more');
-    var seq = 0, shown = 0, current = null;
-
-    function filters() {
-      var f = { type: [], area: [], cap: [] };
-      form.querySelectorAll('input[type="checkbox"]:checked').forEach(function (c) { f[c.name].push(c.value); });
-      return f;
-    }
-    // The URL follows the query once typing pauses, not at every key:
-    // replaceState costs the page and the browser several milliseconds
-    // (7 ms of a keypress's path to results in headless chromium here),
-    // and browsers limit how often it may be called (Safari: 100 times in
-    // 30 seconds, then it throws). A click (a result followed, by mouse,
-    // touch or keyboard), Enter and leaving the page write it at once, so
-    // that Back returns to this query.
-    var URL_PAUSE = 400, urlTimer = null, urlWanted = null;
-    function writeUrl(q, f) {
-      var p = new URLSearchParams();
-      if (q) p.set('q', q);
-      ['type', 'area', 'cap'].forEach(function (k) { f[k].forEach(function (v) { p.append(k, v); }); });
-      var qs = p.toString();
-      urlWanted = qs ? '?' + qs : global.location.pathname.split('/').pop() || '';
-      clearTimeout(urlTimer);
-      urlTimer = setTimeout(flushUrl, URL_PAUSE);
-    }
-    function flushUrl() {
-      clearTimeout(urlTimer);
-      if (urlWanted === null) return;
-      try { global.history.replaceState(null, '', urlWanted); } catch (e) { /* file:// may refuse */ }
-      urlWanted = null;
-    }
-    doc.addEventListener('click', flushUrl, true);
-    global.addEventListener('pagehide', flushUrl);
-    function readUrl() {
-      var p = new URLSearchParams(global.location.search);
-      input.value = p.get('q') || '';
-      form.querySelectorAll('input[type="checkbox"]').forEach(function (c) {
-        c.checked = p.getAll(c.name).indexOf(c.value) >= 0;
-      });
-    }
-    function render(words, hits, from, mine) {
-      return display(hits.slice(from, from + PAGE).map(function (h) { return h.doc; })).then(function (ds) {
-        // A newer search may have cleared the list while these rows
-        // loaded: they are not its results.
-        if (mine !== seq) return;
-        ds.forEach(function (d) {
-          var li = el('li', 'result');
-          var h = el('h2', 'result-name');
-          var a = el('a');
-          a.href = d.url;
-          mark(a, d.name, words);
-          h.appendChild(a);
-          li.appendChild(h);
-          li.appendChild(el('p', 'result-meta', [d.type, d.area].filter(Boolean).join('・')));
-          if (d.address) { var ad = el('p', 'result-address'); mark(ad, d.address, words); li.appendChild(ad); }
-          if (d.phone) {
-            var p = el('p', 'result-phone', '電話 ');
-            var tel = el('a', null, d.phone);
-            tel.href = 'tel:' + d.phone.replace(/[^0-9]/g, '');
-            p.appendChild(tel);
-            li.appendChild(p);
-          }
-          if (d.caps && d.caps.length) {
-            var ul = el('ul', 'result-caps');
-            ul.setAttribute('aria-label', '対応');
-            d.caps.forEach(function (c) { var b = el('li', 'badge-cap'); mark(b, c, words); ul.appendChild(b); });
-            li.appendChild(ul);
-          }
-          list.appendChild(li);
-        });
-      });
-    }
-    function run() {
-      var q = input.value.trim(), f = filters(), mine = ++seq;
-      writeUrl(q, f);
-      if (!q && !f.type.length && !f.area.length && !f.cap.length) {
-        list.textContent = '';
-        status.textContent = '';
-        more.hidden = true;
-        return Promise.resolve();
-      }
-      return search(q, f, PAGE).then(function (res) {
-        if (mine !== seq) return;
-        current = res;
-        var words = q.normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean);
-        list.textContent = '';
-        shown = 0;
-        status.textContent = statusText(res);
-        return render(words, res.hits, 0, mine).then(function () {
-          if (mine !== seq) return;
-          shown = Math.min(PAGE, res.hits.length);
-          more.hidden = !moreLeft(res);
-          global.document.body.setAttribute('data-search-done', String(seq));
-          // The results first; then the exact count, if it is cheap.
-          return res.total == null && res.count().then(function (full) {
-            if (mine !== seq || full.total == null) return;
-            current = full;
-            status.textContent = statusText(full);
-            more.hidden = !moreLeft(full);
-          }, function () {
-            // The results are shown; "N件以上" stays true without the count.
-          });
-        }).then(function () {
-          if (mine === seq) global.document.body.setAttribute('data-search-settled', String(seq));
-        });
-      }).catch(function (e) {
-        if (mine !== seq || e instanceof Stale) return;
-        status.textContent = '検索できませんでした（' + e.message + '）。';
-      });
-    }
-    function statusText(res) {
-      if (res.total === 0) return '見つかりませんでした。ことばを減らすか、絞り込みを外してください。';
-      // Only the top was read: the count so far is a lower bound.
-      return res.total == null ? res.found + '件以上見つかりました。' : res.total + '件見つかりました。';
-    }
-    function moreLeft(res) { return shown < res.hits.length || res.total == null; }
-    more.addEventListener('click', function () {
-      if (!current) return;
-      var mine = seq, words = input.value.trim().normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean);
-      current.more(shown + PAGE).then(function (res) {
-        if (mine !== seq) return;
-        current = res;
-        status.textContent = statusText(res);
-        return render(words, res.hits, shown, mine).then(function () {
-          if (mine !== seq) return;
-          shown = Math.min(shown + PAGE, res.hits.length);
-          more.hidden = !moreLeft(res);
-        });
-      }).catch(function (e) {
-        if (mine !== seq || e instanceof Stale) return;
-        status.textContent = '検索できませんでした（' + e.message + '）。';
-      });
-    });
-    form.addEventListener('submit', function (e) { e.preventDefault(); run(); flushUrl(); });
-    input.addEventListener('input', run);
-    form.addEventListener('change', function (e) { if (e.target.type === 'checkbox') run(); });
-    readUrl();
-    // The first keypress should not wait for what every search needs.
-    meta().catch(function () { return null; });
-    run();
-  }
-
-  if (global.document) {
-    var start = function () {
-      var form = global.document.getElementById('search-form');
-      if (form) initPage(form);
-    };
-    if (global.document.readyState === 'loading') global.document.addEventListener('DOMContentLoaded', start);
-    else start();
-  }
+  S.Stale = Stale;
+  S.PAGE = PAGE;
 })(typeof window !== 'undefined' ? window : globalThis);
