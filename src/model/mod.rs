@@ -108,9 +108,17 @@ fn check_read(
     read: Result<Record, load::Unreadable>,
     cfg: &Config,
 ) -> Checked {
-    let (id, record, diagnostics) = match read {
+    let (id, record, mut diagnostics) = match read {
         Err(u) => (u.id, None, u.diagnostics),
         Ok(r) => {
+            // The id a file claims, valid or not (a reference to it is then
+            // to a record with errors, not to nothing).
+            let declared = match &r {
+                Record::Facility(l) => l.raw.id.clone(),
+                Record::Meeting(l) => l.raw.id.clone(),
+                Record::Window(l) => l.raw.id.clone(),
+                Record::Page(_) | Record::Home(_) => None,
+            };
             let (record, diagnostics) = match r {
                 Record::Facility(l) => wrap(validate::facility(l, cfg), Valid::Facility),
                 Record::Meeting(l) => wrap(validate::meeting(l), Valid::Meeting),
@@ -118,17 +126,25 @@ fn check_read(
                 Record::Page(l) => wrap(validate::page(l), Valid::Page),
                 Record::Home(l) => wrap(validate::page(l), Valid::Home),
             };
-            let id = record.as_ref().map_or_else(
-                || {
-                    path.file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                },
-                |r| r.id().to_string(),
-            );
+            let id = match (&record, declared) {
+                (Some(r), _) => r.id().to_string(),
+                (None, Some(id)) => id,
+                (None, None) => path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            };
             (id, record, diagnostics)
         }
     };
+    // Placed at their line and column now, once: a preview that lists
+    // every problem after each change reads no file for it.
+    let mut locate = load::locator();
+    for d in &mut diagnostics {
+        if let Some(pos) = locate(&d.file, &d.pos) {
+            d.pos = pos;
+        }
+    }
     Checked {
         path,
         state: FileState {
@@ -467,7 +483,8 @@ impl Model {
             }
         }
         let b = &self.book;
-        let facility_ids: Vec<&str> = b.facilities.iter().map(|f| f.id.as_str()).collect();
+        // (the ids to suggest from are gathered only when one is missing)
+        let facility_ids = || -> Vec<&str> { b.facilities.iter().map(|f| f.id.as_str()).collect() };
         let window_ids: Vec<&str> = b.windows.iter().map(|w| w.id.as_str()).collect();
         // A reference to a record with errors of its own is a warning: its
         // errors already stop the build and say what to fix.
@@ -497,7 +514,7 @@ impl Model {
                 out.push(
                     with_errors(&m.source, &at, RecordKind::Facility, id).unwrap_or_else(|| {
                         Diagnostic::error(&m.source, yaml_at(&m.source, &at), format!("no facility has the id \"{id}\""))
-                            .with_hint(match crate::diag::did_you_mean(id, facility_ids.iter().copied()) {
+                            .with_hint(match crate::diag::did_you_mean(id, facility_ids()) {
                                 Some(s) => format!("did you mean `{s}`? (a facility's id is its file name without .yaml)"),
                                 None => "a facility's id is its file name without .yaml".into(),
                             })

@@ -34,8 +34,12 @@ pub struct Options {
 pub struct State {
     /// Counts the rebuilds that changed pages.
     pub generation: u64,
-    /// The guidebook's current problems (errors and warnings).
+    /// The guidebook's errors, which stop the preview's pages from
+    /// following the edits until they are fixed.
     pub problems: Vec<Problem>,
+    /// How many warnings it has (stale records, say), printed in the
+    /// terminal.
+    pub warnings: usize,
     /// `ready`, `behind` (being brought up to date) or `off`.
     pub search: &'static str,
     pub pamphlet: &'static str,

@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, watch};
 use super::background::{Job, Worker};
 use super::watch::Change;
 use super::{Problem, State};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::load;
 use crate::model::Model;
 use crate::outputs::site::{Layout, Route, SiteRenderer};
@@ -148,15 +148,24 @@ impl Session {
     fn publish(&mut self, records: bool, pamphlet: bool, start: Instant) {
         self.render_problems.clear();
         let mut written = 0;
-        if !self.problems().has_errors() {
+        let mut problems = self.problems();
+        if !problems.has_errors() {
             match self.render() {
                 Ok(n) => written = n,
-                Err(ds) => self.render_problems = ds,
+                Err(ds) => {
+                    self.render_problems = ds.clone();
+                    problems.extend(ds);
+                    problems.resolve(&self.root, load::locator());
+                }
             }
         }
-        let problems = self.problems();
+        // Errors every time; warnings (stale records, say) once, at the
+        // start, and then as a count.
+        let first = self.generation == 0 && written > 0;
         for d in &problems.items {
-            eprintln!("{d}");
+            if first || d.severity == Severity::Error {
+                eprintln!("{d}");
+            }
         }
         let ok = !problems.has_errors();
         if ok && written > 0 {
@@ -164,8 +173,9 @@ impl Session {
             let _ = self.reloads.send(self.generation);
         }
         let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let warnings = problems.warnings();
         if ok {
-            println!("rebuilt: {written} files changed in {ms:.0} ms");
+            println!("rebuilt: {written} files changed in {ms:.0} ms ({warnings} warnings)");
         } else {
             println!(
                 "{} error(s): the preview keeps the last good pages ({ms:.0} ms)",
@@ -184,9 +194,17 @@ impl Session {
             }
         }
         let generation = self.generation;
+        // Open pages show the errors; warnings only as a count.
+        let errors: Vec<Problem> = problems
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(Problem::of)
+            .collect();
         self.state.send_modify(|s| {
             s.generation = generation;
-            s.problems = problems.items.iter().map(Problem::of).collect();
+            s.problems = errors;
+            s.warnings = warnings;
         });
     }
 

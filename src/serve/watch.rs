@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
 use notify_debouncer_full::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
 
 use crate::load::config::FILE as CONFIG_FILE;
@@ -47,6 +48,17 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     }
 }
 
+/// Whether an event may change a file's content or name: not reading a file
+/// (which the preview itself does after every change) nor its times.
+fn writes(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+        EventKind::Any | EventKind::Other => true,
+    }
+}
+
 /// Watches `root` and calls `on_change` with each settled batch of
 /// changes, until the watcher fails.
 pub fn watch(
@@ -65,6 +77,7 @@ pub fn watch(
             Ok(events) => {
                 let changes: BTreeSet<Change> = events
                     .iter()
+                    .filter(|e| writes(&e.kind))
                     .flat_map(|e| e.paths.iter())
                     .filter_map(|p| classify(root, p))
                     .collect();
