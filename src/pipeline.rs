@@ -1,16 +1,12 @@
 //! Runs the stages: load → model → outputs → write.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load;
 use crate::model::{Config, Guidebook, Model};
-use crate::outputs::pamphlet::Pamphlet;
-use crate::outputs::site::Site;
-use crate::outputs::theme::Theme;
-use crate::outputs::Renderer;
+use crate::outputs::{BuildContext, Problems};
 use crate::write::Staging;
 
 pub struct Report {
@@ -96,7 +92,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         elapsed: start.elapsed(),
         timings,
     };
-    let mut book = match book {
+    let book = match book {
         Some(b) if !diagnostics.has_errors() => b,
         _ => return report(diagnostics, 0, 0, 0, laps.done()),
     };
@@ -114,33 +110,13 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         return report(diagnostics, records, 0, 0, laps.done());
     }
     diagnostics.extend(recover_outputs(&[out.to_path_buf(), index_dir.clone()]));
-    let theme = match Theme::load(root, &book.config.theme) {
-        Ok(theme) => Arc::new(theme),
-        Err(d) => {
-            diagnostics.push(d);
-            diagnostics.resolve(root, load::locator());
-            return report(diagnostics, records, 0, 0, laps.done());
-        }
+    let problems = Problems::default();
+    let Some((_ctx, outputs)) = BuildContext::decide(root, &book, index_dir.clone(), &problems)
+    else {
+        diagnostics.extend(problems.into_items());
+        diagnostics.resolve(root, load::locator());
+        return report(diagnostics, records, 0, 0, laps.done());
     };
-    let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
-    if book.config.pamphlet.enabled {
-        match Pamphlet::new(theme.clone(), &root.join(load::config::FILE)) {
-            Ok(p) => renderers.push(Box::new(p)),
-            Err(warning) => {
-                // The site is still built, without a link to a missing PDF.
-                diagnostics.push(warning);
-                book.config.pamphlet.enabled = false;
-            }
-        }
-    }
-    match Site::new(theme) {
-        Ok(site) => renderers.insert(0, Box::new(site)),
-        Err(ds) => {
-            diagnostics.extend(ds);
-            diagnostics.resolve(root, load::locator());
-            return report(diagnostics, records, 0, 0, laps.done());
-        }
-    }
     let staging = match Staging::new(out) {
         Ok(s) => s,
         Err(e) => {
@@ -155,39 +131,30 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
             return report(diagnostics, records, 0, 0, laps.done());
         }
     };
-    for r in &renderers {
-        if let Err(ds) = r.render(&book, &staging) {
-            diagnostics.extend(ds);
-        }
-        laps.lap(r.name());
+    // Folders staged beside the site, swapped in with it.
+    let mut beside: Vec<Staging> = Vec::new();
+    for o in &outputs {
+        beside.extend(o.render(&book, &staging, &problems));
+        laps.lap(o.name());
     }
-    // (None also when the previous indexes are kept.)
-    let index = match crate::outputs::search_index::stage(&book, &index_dir, &staging) {
-        Ok(s) => s,
-        Err(d) => {
-            diagnostics.push(d);
-            None
-        }
-    };
-    laps.lap("search indexes");
+    diagnostics.extend(problems.into_items());
     diagnostics.resolve(root, load::locator());
     if diagnostics.has_errors() {
         staging.abort();
-        if let Some(i) = index {
-            i.abort();
+        for s in beside {
+            s.abort();
         }
         return report(diagnostics, records, 0, 0, laps.done());
     }
     let (files, bytes) = (staging.files(), staging.bytes());
-    for (s, what) in [(Some(staging), out), (index, index_dir.as_path())] {
-        if let Some(s) = s {
-            if let Err(e) = s.commit() {
-                diagnostics.push(Diagnostic::error(
-                    what,
-                    Pos::File,
-                    format!("cannot replace the output directory: {e}"),
-                ));
-            }
+    for s in std::iter::once(staging).chain(beside) {
+        let what = s.target().to_path_buf();
+        if let Err(e) = s.commit() {
+            diagnostics.push(Diagnostic::error(
+                what,
+                Pos::File,
+                format!("cannot replace the output directory: {e}"),
+            ));
         }
     }
     laps.lap("write");

@@ -235,6 +235,11 @@ impl Staging {
         })
     }
 
+    /// The directory this staging replaces when committed.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// The output being replaced, if carebook wrote it.
     pub fn previous(&self) -> Option<&Path> {
         self.previous.as_deref()

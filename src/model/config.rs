@@ -85,6 +85,7 @@ pub struct Pamphlet {
 }
 
 /// One PDF to make: its file name and the area it is limited to.
+#[derive(Debug, Clone, Hash)]
 pub struct Edition {
     pub file: String,
     pub area: Option<usize>,

@@ -1,6 +1,6 @@
 //! Stage 3, outputs: each output reads only the model and writes its files
-//! through the staging directory. New outputs (search index, pamphlet, open
-//! data) implement [`Renderer`].
+//! through the staging directory. Every output implements [`Renderer`]; what
+//! they share is decided once per build in a [`BuildContext`].
 
 pub mod html;
 pub mod markdown;
@@ -10,14 +10,90 @@ pub mod search_static;
 pub mod site;
 pub mod theme;
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
 use crate::diag::Diagnostic;
+use crate::model::config::Edition;
 use crate::model::Guidebook;
 use crate::write::Staging;
+use theme::Theme;
+
+/// What a build decided before any output is made, read by every output.
+pub struct BuildContext {
+    pub root: PathBuf,
+    pub theme: Arc<Theme>,
+    /// The pamphlet editions this build writes: none when the pamphlet is
+    /// off or cannot be made (a warning says why), so that no page links to
+    /// a PDF that is not there.
+    pub pamphlets: Vec<Edition>,
+    /// Where the tantivy index goes (beside the site, not published).
+    pub index_dir: PathBuf,
+}
+
+impl BuildContext {
+    /// Decides the build's context, and makes the outputs in order: the
+    /// site, the pamphlet (when it can be made), the search indexes.
+    /// Problems (a theme or template that cannot be read) and warnings (no
+    /// pamphlet) go to `report`; `None` when the build cannot go on.
+    pub fn decide(
+        root: &Path,
+        book: &Guidebook,
+        index_dir: PathBuf,
+        report: &Problems,
+    ) -> Option<(BuildContext, Vec<Box<dyn Renderer>>)> {
+        let theme = match Theme::load(root, &book.config.theme) {
+            Ok(t) => Arc::new(t),
+            Err(d) => {
+                report.push(d);
+                return None;
+            }
+        };
+        let pamphlet = pamphlet::for_build(book, &theme, root, report);
+        let ctx = BuildContext {
+            root: root.to_path_buf(),
+            pamphlets: match pamphlet {
+                Some(_) => book.config.pamphlet_editions(),
+                None => Vec::new(),
+            },
+            theme,
+            index_dir,
+        };
+        let site = site::Site::new(&ctx).map_err(|ds| report.extend(ds)).ok()?;
+        let mut outputs: Vec<Box<dyn Renderer>> = vec![Box::new(site)];
+        if let Some(p) = pamphlet {
+            outputs.push(Box::new(p));
+        }
+        outputs.push(Box::new(search_index::SearchIndexes::new(&ctx)));
+        Some((ctx, outputs))
+    }
+}
+
+/// Problems the outputs report as they work (from several threads): errors
+/// stop the build, warnings do not.
+#[derive(Default)]
+pub struct Problems(Mutex<Vec<Diagnostic>>);
+
+impl Problems {
+    pub fn push(&self, d: Diagnostic) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend(ds);
+    }
+
+    pub fn into_items(self) -> Vec<Diagnostic> {
+        self.0.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 pub trait Renderer: Sync {
-    /// Short name for progress and errors.
+    /// Short name for progress and timings.
     fn name(&self) -> &'static str;
-    /// Writes this output's files; returns problems (such as a broken
-    /// template override) as diagnostics.
-    fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>>;
+    /// Writes this output's files into `site` (the site being staged) and
+    /// reports its problems to `report`. An output that writes a folder of
+    /// its own beside the site stages it and returns it, to be swapped in
+    /// with the site when the whole build succeeded.
+    fn render(&self, book: &Guidebook, site: &Staging, report: &Problems) -> Option<Staging>;
 }

@@ -11,6 +11,39 @@ use crate::model::Guidebook;
 use crate::search::{doc, engine};
 use crate::write::Staging;
 
+/// Both search indexes as an output of a build.
+pub struct SearchIndexes {
+    dir: std::path::PathBuf,
+}
+
+impl SearchIndexes {
+    pub fn new(ctx: &super::BuildContext) -> SearchIndexes {
+        SearchIndexes {
+            dir: ctx.index_dir.clone(),
+        }
+    }
+}
+
+impl super::Renderer for SearchIndexes {
+    fn name(&self) -> &'static str {
+        "search indexes"
+    }
+
+    /// The browser index goes into the site; the tantivy index is staged
+    /// beside it (none when the previous one is kept as it is).
+    fn render(
+        &self,
+        book: &Guidebook,
+        site: &Staging,
+        report: &super::Problems,
+    ) -> Option<Staging> {
+        stage(book, &self.dir, site)
+            .map_err(|d| report.push(d))
+            .ok()
+            .flatten()
+    }
+}
+
 /// Writes the tantivy index for `book` into a staging directory for
 /// `target`, and the browser index into the site being staged. When both
 /// indexes of the previous build were made from the same documents by this

@@ -88,9 +88,22 @@ impl Session {
         match Theme::load(&self.root, &model.book.config.theme) {
             Ok(theme) => {
                 let theme = Arc::new(theme);
-                match SiteRenderer::new(theme.clone()) {
+                // As a build decides it: pages link to the PDFs only when
+                // the pamphlet can be made.
+                let report = crate::outputs::Problems::default();
+                let pamphlets = match crate::outputs::pamphlet::for_build(
+                    &model.book,
+                    &theme,
+                    &self.root,
+                    &report,
+                ) {
+                    Some(_) => model.book.config.pamphlet_editions(),
+                    None => Vec::new(),
+                };
+                self.theme_problems.extend(report.into_items());
+                match SiteRenderer::new(theme.clone(), pamphlets) {
                     Ok(r) => self.renderer = Some(r),
-                    Err(ds) => self.theme_problems = ds,
+                    Err(ds) => self.theme_problems.extend(ds),
                 }
                 self.theme = Some(theme);
             }

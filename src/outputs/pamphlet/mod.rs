@@ -18,7 +18,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::model::config::Edition;
 use crate::model::Guidebook;
 use crate::outputs::theme::Theme;
-use crate::outputs::Renderer;
+use crate::outputs::{Problems, Renderer};
 use crate::write::Staging;
 use data::Scope;
 use world::{Fonts, PamphletWorld, MAIN};
@@ -123,25 +123,16 @@ impl Renderer for Pamphlet {
         "pamphlet"
     }
 
-    fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
+    fn render(&self, book: &Guidebook, out: &Staging, report: &Problems) -> Option<Staging> {
         // One edition after another: typst's caches are global, and each
         // edition clears them when it is done, so the peak memory is that of
         // the largest edition rather than the sum of those typeset together.
-        let results: Vec<(Edition, Option<Vec<u8>>, Vec<Diagnostic>)> = book
-            .config
-            .pamphlet_editions()
-            .into_iter()
-            .map(|e| {
-                let (pdf, diags) = self.typeset(book, &e);
-                (e, pdf, diags)
-            })
-            .collect();
-        let mut diags = Vec::new();
-        for (edition, pdf, ds) in results {
-            diags.extend(ds);
+        for edition in book.config.pamphlet_editions() {
+            let (pdf, diags) = self.typeset(book, &edition);
+            report.extend(diags);
             if let Some(pdf) = pdf {
                 if let Err(e) = out.write_owned(&edition.file, pdf) {
-                    diags.push(Diagnostic::error(
+                    report.push(Diagnostic::error(
                         out.path().join(&edition.file),
                         Pos::File,
                         format!("cannot write the pamphlet: {e}"),
@@ -149,13 +140,24 @@ impl Renderer for Pamphlet {
                 }
             }
         }
-        // Warnings alone do not stop the build; the pipeline keeps them.
-        if diags.is_empty() {
-            Ok(())
-        } else {
-            Err(diags)
-        }
+        None
     }
+}
+
+/// The pamphlet of a build, if the settings ask for one and the theme can
+/// make it (else a warning says why, and no page links to a PDF).
+pub fn for_build(
+    book: &Guidebook,
+    theme: &Arc<Theme>,
+    root: &Path,
+    report: &Problems,
+) -> Option<Pamphlet> {
+    if !book.config.pamphlet.enabled {
+        return None;
+    }
+    Pamphlet::new(theme.clone(), &root.join(crate::load::config::FILE))
+        .map_err(|warning| report.push(warning))
+        .ok()
 }
 
 #[cfg(test)]

@@ -19,10 +19,11 @@ use tera::{Context, Tera, Value};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::kinds::RecordKind;
+use crate::model::config::Edition;
 use crate::model::values::{as_of_ja, as_of_wareki};
 use crate::model::Guidebook;
 use crate::outputs::theme::{Origin, Theme};
-use crate::outputs::{markdown, Renderer};
+use crate::outputs::{markdown, BuildContext, Problems, Renderer};
 use crate::write::Staging;
 pub use routes::{Layout, ListOf, Route};
 use views::{FacilityView, MeetingView, WindowView};
@@ -50,6 +51,9 @@ fn script_folder(rel: &str) -> Option<&str> {
 /// Renders routes; made once per theme and kept (its templates parsed).
 pub struct SiteRenderer {
     theme: Arc<Theme>,
+    /// The PDFs pages link to (decided by the build: none when there is no
+    /// pamphlet).
+    pamphlets: Vec<Edition>,
     tera: Tera,
     /// Per template: a hash of it and every template it extends, includes
     /// or imports.
@@ -80,7 +84,10 @@ fn named_templates(source: &str) -> Vec<String> {
 impl SiteRenderer {
     /// Parses the theme's templates; a broken one is reported at its
     /// `file:line:col`.
-    pub fn new(theme: Arc<Theme>) -> Result<SiteRenderer, Vec<Diagnostic>> {
+    pub fn new(
+        theme: Arc<Theme>,
+        pamphlets: Vec<Edition>,
+    ) -> Result<SiteRenderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let templates: Vec<(String, String)> = theme
@@ -128,6 +135,7 @@ impl SiteRenderer {
             .collect();
         Ok(SiteRenderer {
             theme,
+            pamphlets,
             tera,
             template_hashes,
         })
@@ -208,6 +216,7 @@ impl SiteRenderer {
     pub fn fingerprint(&self, route: &Route, layout: &Layout) -> u64 {
         let mut h = DefaultHasher::new();
         layout.inputs(route).hash(&mut h);
+        self.pamphlets.hash(&mut h);
         if let Some(t) = Self::template(route, layout) {
             self.template_hashes.get(t).hash(&mut h);
         }
@@ -393,12 +402,12 @@ impl SiteRenderer {
         if !ctx.contains_key("nav") {
             ctx.insert("nav", &nav(layout, false));
         }
-        let pamphlets: Vec<serde_json::Value> = cfg
-            .pamphlet_editions()
-            .into_iter()
+        let pamphlets: Vec<serde_json::Value> = self
+            .pamphlets
+            .iter()
             .map(|e| {
                 let area = e.area.map(|a| cfg.areas[a].name.as_str());
-                serde_json::json!({ "url": e.file, "area": area })
+                serde_json::json!({ "url": &e.file, "area": area })
             })
             .collect();
         ctx.insert("pamphlets", &pamphlets);
@@ -459,9 +468,9 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new(theme: Arc<Theme>) -> Result<Site, Vec<Diagnostic>> {
+    pub fn new(ctx: &BuildContext) -> Result<Site, Vec<Diagnostic>> {
         Ok(Site {
-            renderer: SiteRenderer::new(theme)?,
+            renderer: SiteRenderer::new(ctx.theme.clone(), ctx.pamphlets.clone())?,
         })
     }
 }
@@ -471,7 +480,7 @@ impl Renderer for Site {
         "site"
     }
 
-    fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
+    fn render(&self, book: &Guidebook, out: &Staging, report: &Problems) -> Option<Staging> {
         let layout = Layout::new(book);
         let routes = self.renderer.routes(&layout);
         crate::progress::start("rendering pages", routes.len());
@@ -491,14 +500,11 @@ impl Renderer for Site {
             })
             .collect();
         crate::progress::finish();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            // One broken template fails every page: report each template once.
-            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-            Err(errors)
-        }
+        // One broken template fails every page: report each template once.
+        errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+        errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+        report.extend(errors);
+        None
     }
 }
 
