@@ -72,11 +72,11 @@ pub struct Content {
     /// Records that could not be read, by kind: their id (as far as it can
     /// be told) and file, so that a reference to one is not reported as a
     /// reference to nothing.
-    pub unreadable: Vec<(Kind, String, PathBuf)>,
+    pub unreadable: Vec<(RecordKind, String, PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub use crate::kinds::RecordKind as Kind;
+pub use crate::kinds::RecordKind;
 
 /// One record file as read, of any kind.
 #[derive(Debug)]
@@ -91,7 +91,7 @@ pub enum Record {
 /// A record file that could not be read or parsed.
 #[derive(Debug)]
 pub struct Unreadable {
-    pub kind: Kind,
+    pub kind: RecordKind,
     /// The id it claims, as far as it can be told (else its file name).
     pub id: String,
     pub path: PathBuf,
@@ -100,7 +100,7 @@ pub struct Unreadable {
 
 /// Every record file under `root/content`, with its kind, in path order;
 /// and the files that are no records, or links that are not followed.
-pub fn walk(root: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnostic>) {
+pub fn walk(root: &Path) -> (Vec<(RecordKind, PathBuf)>, Vec<Diagnostic>) {
     let dir = root.join("content");
     if !dir.is_dir() {
         let d = Diagnostic::error(&dir, Pos::File, "content directory not found")
@@ -111,7 +111,7 @@ pub fn walk(root: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnostic>) {
 }
 
 /// [`walk`] for one folder under `root/content`.
-pub fn walk_dir(root: &Path, dir: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnostic>) {
+pub fn walk_dir(root: &Path, dir: &Path) -> (Vec<(RecordKind, PathBuf)>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     for entry in WalkDir::new(dir).sort_by_file_name() {
@@ -147,20 +147,20 @@ pub fn walk_dir(root: &Path, dir: &Path) -> (Vec<(Kind, PathBuf)>, Vec<Diagnosti
 
 /// What a file under `root/content` is: a record of some kind, a file that
 /// is none (a warning), or nothing to say (hidden files, editors' backups).
-pub fn classify(root: &Path, path: &Path) -> Option<Result<Kind, Diagnostic>> {
+pub fn classify(root: &Path, path: &Path) -> Option<Result<RecordKind, Diagnostic>> {
     let name = path.file_name()?.to_string_lossy();
     if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
         return None;
     }
     let rel = path.strip_prefix(root.join("content")).ok()?;
-    Some(Kind::of_path(rel).ok_or_else(|| {
+    Some(RecordKind::of_path(rel).ok_or_else(|| {
         Diagnostic::warning(path, Pos::File, "file ignored: not a record")
-            .with_hint(Kind::layout_hint())
+            .with_hint(RecordKind::layout_hint())
     }))
 }
 
 /// Reads and parses one record file.
-pub fn read(kind: Kind, path: PathBuf) -> Result<Record, Unreadable> {
+pub fn read(kind: RecordKind, path: PathBuf) -> Result<Record, Unreadable> {
     let text = match text::read(&path) {
         Ok(t) => t,
         Err(diagnostics) => {
@@ -173,11 +173,11 @@ pub fn read(kind: Kind, path: PathBuf) -> Result<Record, Unreadable> {
         }
     };
     let parsed = match kind {
-        Kind::Facility => parse_record(path, &text).map(Record::Facility),
-        Kind::Meeting => parse_record(path, &text).map(Record::Meeting),
-        Kind::Window => parse_record(path, &text).map(Record::Window),
-        Kind::Page => parse_record(path, &text).map(Record::Page),
-        Kind::Home => parse_record(path, &text).map(Record::Home),
+        RecordKind::Facility => parse_record(path, &text).map(Record::Facility),
+        RecordKind::Meeting => parse_record(path, &text).map(Record::Meeting),
+        RecordKind::Window => parse_record(path, &text).map(Record::Window),
+        RecordKind::Page => parse_record(path, &text).map(Record::Page),
+        RecordKind::Home => parse_record(path, &text).map(Record::Home),
     };
     parsed.map_err(|(path, diagnostics)| Unreadable {
         kind,

@@ -122,7 +122,7 @@ pub struct Facility {
     pub name: Option<String>,
     pub kana: Option<String>,
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub ftype: Option<String>,
     pub area: Option<String>,
     pub address: Option<Address>,
     pub location: Option<Location>,

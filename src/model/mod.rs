@@ -41,7 +41,7 @@ pub struct Guidebook {
 
 impl Guidebook {
     pub fn facilities_of_type(&self, ftype: usize) -> impl Iterator<Item = &Facility> {
-        self.facilities.iter().filter(move |f| f.kind == ftype)
+        self.facilities.iter().filter(move |f| f.ftype == ftype)
     }
 
     pub fn facilities_in_area(&self, area: usize) -> impl Iterator<Item = &Facility> {
@@ -50,6 +50,17 @@ impl Guidebook {
 
     pub fn record_count(&self) -> usize {
         self.facilities.len() + self.meetings.len() + self.windows.len() + self.pages.len()
+    }
+
+    /// The capabilities a facility has, in its type's order: what every
+    /// output that lists them reads.
+    pub fn capabilities_of<'a>(&'a self, f: &'a Facility) -> impl Iterator<Item = &'a Capability> {
+        self.config.types[f.ftype]
+            .capabilities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| f.has(*i))
+            .map(|(_, c)| c)
     }
 
     /// A meeting's member facilities that exist, in the meeting's order.

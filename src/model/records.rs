@@ -72,6 +72,17 @@ pub struct Hours {
     pub close: Time,
 }
 
+/// How to reach a facility or a contact window.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub phone: Phone,
+    pub fax: Option<Phone>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub hours: Vec<Hours>,
+    pub hours_note: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Liaison {
     pub contact: String,
@@ -85,18 +96,13 @@ pub struct Facility {
     pub name: String,
     pub kana: String,
     pub sort_key: String,
-    /// Index into `config.types`.
-    pub kind: usize,
+    /// Its facility type: an index into `config.types`.
+    pub ftype: usize,
     /// Index into `config.areas`.
     pub area: usize,
     pub address: Address,
     pub location: Option<Location>,
-    pub phone: Phone,
-    pub fax: Option<Phone>,
-    pub email: Option<String>,
-    pub url: Option<String>,
-    pub hours: Vec<Hours>,
-    pub hours_note: Option<String>,
+    pub contact: Contact,
     pub departments: Vec<String>,
     /// Bit i set: the type's capability i.
     pub capabilities: u64,
@@ -156,12 +162,7 @@ pub struct Window {
     pub eligible: String,
     pub topics: Vec<String>,
     pub address: Option<Address>,
-    pub phone: Phone,
-    pub fax: Option<Phone>,
-    pub email: Option<String>,
-    pub url: Option<String>,
-    pub hours: Vec<Hours>,
-    pub hours_note: Option<String>,
+    pub contact: Contact,
     pub staff: Vec<Staff>,
     pub verified: Option<NaiveDate>,
     pub source: PathBuf,

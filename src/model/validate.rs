@@ -269,6 +269,32 @@ impl<'a> Check<'a> {
         })
     }
 
+    /// The fields by which a facility or a window is reached; `None` when
+    /// the phone number, which both require, is missing or wrong.
+    fn contact(
+        &mut self,
+        phone: Option<Scalar>,
+        fax: Option<Scalar>,
+        email: Option<String>,
+        url: Option<String>,
+        hours: Option<Vec<raw::Hours>>,
+        hours_note: Option<String>,
+    ) -> Option<Contact> {
+        let phone = self.phone("phone", phone, true);
+        let fax = self.phone("fax", fax, false);
+        let email = self.email(email);
+        let url = self.url(url);
+        let hours = self.hours(hours);
+        Some(Contact {
+            phone: phone?,
+            fax,
+            email,
+            url,
+            hours,
+            hours_note: Check::optional(hours_note),
+        })
+    }
+
     fn hours(&mut self, v: Option<Vec<raw::Hours>>) -> Vec<Hours> {
         let mut out = Vec::new();
         for (i, h) in v.unwrap_or_default().into_iter().enumerate() {
@@ -410,7 +436,7 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
     let name = c.name(r.name, "name: ひがしなり内科クリニック");
     let (kana, sort_key) = c.kana(r.kana);
     let type_names: Vec<&str> = cfg.types.iter().map(|t| t.key.as_str()).collect();
-    let kind = match r.kind {
+    let ftype = match r.ftype {
         Some(k) => match cfg.facility_type(&k) {
             Some(i) => Some(i),
             None => {
@@ -468,13 +494,9 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
             None
         }
     });
-    let phone = c.phone("phone", r.phone, true);
-    let fax = c.phone("fax", r.fax, false);
-    let email = c.email(r.email);
-    let url = c.url(r.url);
-    let hours = c.hours(r.hours);
+    let contact = c.contact(r.phone, r.fax, r.email, r.url, r.hours, r.hours_note);
     let mut capabilities = 0u64;
-    if let Some(t) = kind.map(|k| &cfg.types[k]) {
+    if let Some(t) = ftype.map(|k| &cfg.types[k]) {
         let known: Vec<&str> = t.capabilities.iter().map(|c| c.key.as_str()).collect();
         for (i, cap) in r.capabilities.unwrap_or_default().iter().enumerate() {
             match t.capability_index(cap) {
@@ -502,30 +524,24 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
         hours: c.line("liaison.hours", li.hours).unwrap_or_default(),
     });
     let departments = c.lines("departments", r.departments);
-    let hours_note = Check::optional(r.hours_note);
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
     let description = l.body.filter(|b| !b.trim().is_empty());
     let ok = !c
         .diags
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
-    let f = match (ok, kind, area, address, phone, verified) {
-        (true, Some(kind), Some(area), Some(address), Some(phone), Some((verified, stale))) => {
+    let f = match (ok, ftype, area, address, contact, verified) {
+        (true, Some(ftype), Some(area), Some(address), Some(contact), Some((verified, stale))) => {
             Some(Facility {
                 id,
                 name,
                 kana,
                 sort_key,
-                kind,
+                ftype,
                 area,
                 address,
                 location,
-                phone,
-                fax,
-                email,
-                url,
-                hours,
-                hours_note,
+                contact,
                 departments,
                 capabilities,
                 liaison,
@@ -554,11 +570,7 @@ pub fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diag
         false,
     );
     let address = c.address("address", r.address, false);
-    let phone = c.phone("phone", r.phone, true);
-    let fax = c.phone("fax", r.fax, false);
-    let email = c.email(r.email);
-    let url = c.url(r.url);
-    let hours = c.hours(r.hours);
+    let contact = c.contact(r.phone, r.fax, r.email, r.url, r.hours, r.hours_note);
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, false);
     let staff = r
         .staff
@@ -584,13 +596,12 @@ pub fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diag
     let featured = c.flag("featured", r.featured).unwrap_or(false);
     let order = c.order(r.order);
     let topics = c.lines("topics", r.topics);
-    let hours_note = Check::optional(r.hours_note);
     let ok = !c
         .diags
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
-    let w = match (ok, phone) {
-        (true, Some(phone)) => Some(Window {
+    let w = match (ok, contact) {
+        (true, Some(contact)) => Some(Window {
             id,
             name,
             kana,
@@ -601,12 +612,7 @@ pub fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diag
             eligible: Check::optional(r.eligible).unwrap_or_default(),
             topics,
             address,
-            phone,
-            fax,
-            email,
-            url,
-            hours,
-            hours_note,
+            contact,
             staff,
             verified: verified.map(|v| v.0),
             source: l.source.path.clone(),

@@ -141,7 +141,7 @@ fn existing_record(root: &Path, kind: Kind, id: &str) -> Option<PathBuf> {
             .find(|l| own(&l.raw).map_or_else(|| l.source.stem(), Clone::clone) == id)
             .map(|l| l.source.path.clone())
     }
-    let unreadable = |k: load::Kind| {
+    let unreadable = |k: load::RecordKind| {
         content
             .unreadable
             .iter()
@@ -150,12 +150,11 @@ fn existing_record(root: &Path, kind: Kind, id: &str) -> Option<PathBuf> {
     };
     match kind {
         Kind::Facility => find(&content.facilities, id, |r| r.id.as_ref())
-            .or_else(|| unreadable(load::Kind::Facility)),
+            .or_else(|| unreadable(load::RecordKind::Facility)),
         Kind::Meeting => find(&content.meetings, id, |r| r.id.as_ref())
-            .or_else(|| unreadable(load::Kind::Meeting)),
-        Kind::Window => {
-            find(&content.windows, id, |r| r.id.as_ref()).or_else(|| unreadable(load::Kind::Window))
-        }
+            .or_else(|| unreadable(load::RecordKind::Meeting)),
+        Kind::Window => find(&content.windows, id, |r| r.id.as_ref())
+            .or_else(|| unreadable(load::RecordKind::Window)),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::analyzer::{analyze, Mode, Token};
 use crate::kinds::RecordKind;
-use crate::model::{hours_text, Guidebook};
+use crate::model::{hours_text, Capability, Guidebook};
 
 /// The `type` facet of contact windows and meetings, beside facility types.
 pub const WINDOW_TYPE: &str = "window";
@@ -78,25 +78,20 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
         Vec::with_capacity(book.facilities.len() + book.windows.len() + book.meetings.len());
     let mut facilities: Vec<_> = book.facilities.iter().collect();
     // Stable: 五十音 within a type and area.
-    facilities.sort_by_key(|f| (f.kind, f.area));
+    facilities.sort_by_key(|f| (f.ftype, f.area));
     for f in facilities {
-        let t = &cfg.types[f.kind];
+        let t = &cfg.types[f.ftype];
         let a = &cfg.areas[f.area];
-        let caps: Vec<&str> = t
-            .capabilities
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| f.has(*i))
-            .map(|(_, c)| c.label.as_str())
-            .collect();
+        let has: Vec<&Capability> = book.capabilities_of(f).collect();
+        let caps: Vec<&str> = has.iter().map(|c| c.label.as_str()).collect();
         let address = f.address.text();
-        let hours = hours_text(&f.hours);
-        let mut text: Vec<&str> = vec![&t.name, &a.name, &address, &f.phone.0];
-        text.extend(f.fax.as_ref().map(|p| p.0.as_str()));
+        let hours = hours_text(&f.contact.hours);
+        let mut text: Vec<&str> = vec![&t.name, &a.name, &address, &f.contact.phone.0];
+        text.extend(f.contact.fax.as_ref().map(|p| p.0.as_str()));
         text.extend(caps.iter().copied());
         text.extend(f.departments.iter().map(String::as_str));
         text.push(&hours);
-        text.extend(f.hours_note.as_deref());
+        text.extend(f.contact.hours_note.as_deref());
         if let Some(l) = &f.liaison {
             text.extend([l.contact.as_str(), l.method.as_str(), l.hours.as_str()]);
         }
@@ -107,20 +102,14 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
             text: join(text),
             type_key: t.key.clone(),
             area_key: Some(a.key.clone()),
-            caps: t
-                .capabilities
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| f.has(*i))
-                .map(|(_, c)| c.key.clone())
-                .collect(),
+            caps: has.iter().map(|c| c.key.clone()).collect(),
             display: Display {
                 kind: "facility".into(),
                 id: f.id.clone(),
                 name: f.name.clone(),
                 type_name: t.name.clone(),
                 area: a.name.clone(),
-                phone: f.phone.0.clone(),
+                phone: f.contact.phone.0.clone(),
                 address,
                 url: RecordKind::Facility.url(&f.id),
                 caps: caps.iter().map(|s| s.to_string()).collect(),
@@ -129,18 +118,18 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
     }
     for w in book.windows.iter() {
         let address = w.address.as_ref().map(|a| a.text()).unwrap_or_default();
-        let hours = hours_text(&w.hours);
+        let hours = hours_text(&w.contact.hours);
         let mut text: Vec<&str> = vec![
             "相談窓口",
             &w.organization,
             &w.eligible,
             &address,
-            &w.phone.0,
+            &w.contact.phone.0,
         ];
-        text.extend(w.fax.as_ref().map(|p| p.0.as_str()));
+        text.extend(w.contact.fax.as_ref().map(|p| p.0.as_str()));
         text.extend(w.topics.iter().map(String::as_str));
         text.push(&hours);
-        text.extend(w.hours_note.as_deref());
+        text.extend(w.contact.hours_note.as_deref());
         for s in &w.staff {
             text.extend([s.role.as_str(), s.employment.as_str(), s.hours.as_str()]);
             text.extend(s.qualifications.iter().map(String::as_str));
@@ -158,7 +147,7 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
                 name: w.name.clone(),
                 type_name: "相談窓口".into(),
                 area: String::new(),
-                phone: w.phone.0.clone(),
+                phone: w.contact.phone.0.clone(),
                 address,
                 url: RecordKind::Window.url(&w.id),
                 caps: Vec::new(),

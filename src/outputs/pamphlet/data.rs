@@ -126,12 +126,12 @@ fn window(w: &Window, anchor: String) -> WindowData<'_> {
         name: &w.name,
         organization: &w.organization,
         address: w.address.as_ref().map_or(String::new(), |a| a.text()),
-        phone: &w.phone.0,
-        fax: opt_phone(&w.fax),
-        email: w.email.as_deref().unwrap_or(""),
-        url: w.url.as_deref().unwrap_or(""),
-        hours: hours_text(&w.hours),
-        hours_note: w.hours_note.as_deref().unwrap_or(""),
+        phone: &w.contact.phone.0,
+        fax: opt_phone(&w.contact.fax),
+        email: w.contact.email.as_deref().unwrap_or(""),
+        url: w.contact.url.as_deref().unwrap_or(""),
+        hours: hours_text(&w.contact.hours),
+        hours_note: w.contact.hours_note.as_deref().unwrap_or(""),
         eligible: &w.eligible,
         topics: &w.topics,
         staff: w
@@ -183,14 +183,14 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope) -> Data<'a> {
         let rows: Vec<Row> = book
             .facilities
             .iter()
-            .filter(|f| f.kind == t && scope.areas.contains(&f.area))
+            .filter(|f| f.ftype == t && scope.areas.contains(&f.area))
             .map(|f| Row {
                 id: index.add('f', &f.id, &f.name, &f.kana, &f.sort_key),
                 name: &f.name,
                 area: &cfg.areas[f.area].name,
                 address: f.address.local_text(&cfg.municipality),
-                phone: &f.phone.0,
-                fax: opt_phone(&f.fax),
+                phone: &f.contact.phone.0,
+                fax: opt_phone(&f.contact.fax),
                 caps: (0..ty.capabilities.len())
                     .map(|i| f.capabilities & (1 << i) != 0)
                     .collect(),

@@ -583,9 +583,9 @@ fn pager(l: &routes::ListPage) -> Option<Pager> {
 /// in the whole area, which may span pages.
 fn area_groups(l: &routes::ListPage, shared: &views::Shared, counts: &[usize]) -> Vec<Value> {
     l.items
-        .chunk_by(|a, b| a.kind == b.kind)
+        .chunk_by(|a, b| a.ftype == b.ftype)
         .map(|group| {
-            let ftype = group[0].kind;
+            let ftype = group[0].ftype;
             let mut m = tera::Map::default();
             m.insert("type".into(), shared.type_full[ftype].clone());
             m.insert(

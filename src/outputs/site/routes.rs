@@ -108,15 +108,15 @@ impl<'a> Layout<'a> {
         let mut by_area: Vec<Vec<&Facility>> = vec![Vec::new(); cfg.areas.len()];
         let mut area_type_counts = vec![vec![0usize; cfg.types.len()]; cfg.areas.len()];
         for f in book.facilities.iter() {
-            by_type[f.kind].push(f);
+            by_type[f.ftype].push(f);
             by_area[f.area].push(f);
-            area_type_counts[f.area][f.kind] += 1;
+            area_type_counts[f.area][f.ftype] += 1;
         }
         let type_counts = by_type.iter().map(Vec::len).collect();
         let area_counts = by_area.iter().map(Vec::len).collect();
         // Area pages group by type, in the configured type order.
         for list in &mut by_area {
-            list.sort_by_key(|f| f.kind);
+            list.sort_by_key(|f| f.ftype);
         }
         let lists_of = by_type
             .into_iter()

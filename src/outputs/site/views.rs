@@ -9,7 +9,7 @@ use tera::{Map, Value};
 
 use crate::kinds::RecordKind;
 use crate::model::values::{date_ja, DAY_SCHEMA};
-use crate::model::{Address, Facility, Guidebook, Hours, Meeting, Window};
+use crate::model::{Address, Contact, Facility, Guidebook, Hours, Meeting, Window};
 use crate::outputs::html::{json_in_html, safe_href};
 use crate::outputs::markdown;
 
@@ -68,6 +68,35 @@ pub struct LocationView {
     pub lon: f64,
 }
 
+/// How to reach a facility or a window, as pages show it.
+#[derive(Serialize)]
+pub struct ContactView<'a> {
+    pub phone: &'a str,
+    pub phone_tel: String,
+    pub fax: &'a str,
+    pub email: &'a str,
+    /// Only an address a browser may follow (see `outputs::html`).
+    pub website: &'a str,
+    pub hours: Vec<HoursView>,
+    pub hours_text: String,
+    pub hours_note: &'a str,
+}
+
+impl<'a> ContactView<'a> {
+    pub fn new(c: &'a Contact) -> Self {
+        ContactView {
+            phone: &c.phone.0,
+            phone_tel: tel(&c.phone),
+            fax: c.fax.as_ref().map_or("", |p| p.0.as_str()),
+            email: c.email.as_deref().unwrap_or(""),
+            website: c.url.as_deref().and_then(safe_href).unwrap_or(""),
+            hours: hours_views(&c.hours),
+            hours_text: hours_text(&c.hours),
+            hours_note: c.hours_note.as_deref().unwrap_or(""),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct FacilityView<'a> {
     pub id: &'a str,
@@ -75,20 +104,14 @@ pub struct FacilityView<'a> {
     pub name: &'a str,
     pub kana: &'a str,
     #[serde(rename = "type")]
-    pub kind: KeyName<'a>,
+    pub ftype: KeyName<'a>,
     pub area: KeyName<'a>,
     pub address: AddressView<'a>,
     pub location: Option<LocationView>,
     pub map_url: String,
     pub geo_url: String,
-    pub phone: &'a str,
-    pub phone_tel: String,
-    pub fax: &'a str,
-    pub email: &'a str,
-    pub website: &'a str,
-    pub hours: Vec<HoursView>,
-    pub hours_text: String,
-    pub hours_note: &'a str,
+    #[serde(flatten)]
+    pub contact: ContactView<'a>,
     pub departments: &'a [String],
     pub caps: Vec<CapView<'a>>,
     pub cap_labels: Vec<&'a str>,
@@ -169,21 +192,19 @@ pub fn row_value(f: &Facility, shared: &Shared) -> Value {
     m.insert("url".into(), Value::from(facility_url(&f.id)));
     m.insert("name".into(), s(&f.name));
     m.insert("kana".into(), s(&f.kana));
-    m.insert("type".into(), shared.type_key_name[f.kind].clone());
+    m.insert("type".into(), shared.type_key_name[f.ftype].clone());
     m.insert("area".into(), shared.area_key_name[f.area].clone());
     let mut address = Map::default();
     address.insert("text".into(), Value::from(f.address.text()));
     m.insert("address".into(), Value::from(address));
-    m.insert("phone".into(), s(&f.phone.0));
-    m.insert("phone_tel".into(), Value::from(tel(&f.phone)));
-    m.insert("fax".into(), s(f.fax.as_ref().map_or("", |p| p.0.as_str())));
-    m.insert("email".into(), s(f.email.as_deref().unwrap_or("")));
-    m.insert(
-        "website".into(),
-        s(f.url.as_deref().and_then(safe_href).unwrap_or("")),
-    );
-    m.insert("hours_text".into(), Value::from(hours_text(&f.hours)));
-    let caps: Vec<Value> = shared.caps[f.kind]
+    let c = ContactView::new(&f.contact);
+    m.insert("phone".into(), s(c.phone));
+    m.insert("phone_tel".into(), Value::from(c.phone_tel));
+    m.insert("fax".into(), s(c.fax));
+    m.insert("email".into(), s(c.email));
+    m.insert("website".into(), s(c.website));
+    m.insert("hours_text".into(), Value::from(c.hours_text));
+    let caps: Vec<Value> = shared.caps[f.ftype]
         .iter()
         .enumerate()
         .map(|(i, cell)| cell[usize::from(!f.has(i))].clone())
@@ -217,7 +238,7 @@ fn tel(p: &crate::model::values::Phone) -> String {
 
 impl<'a> FacilityView<'a> {
     pub fn new(f: &'a Facility, book: &'a Guidebook) -> Self {
-        let t = &book.config.types[f.kind];
+        let t = &book.config.types[f.ftype];
         let a = &book.config.areas[f.area];
         let (map_url, geo_url) = match f.location {
             Some(l) => (
@@ -234,7 +255,7 @@ impl<'a> FacilityView<'a> {
             url: facility_url(&f.id),
             name: &f.name,
             kana: &f.kana,
-            kind: KeyName {
+            ftype: KeyName {
                 key: &t.key,
                 name: &t.name,
             },
@@ -249,14 +270,7 @@ impl<'a> FacilityView<'a> {
             }),
             map_url,
             geo_url,
-            phone: &f.phone.0,
-            phone_tel: tel(&f.phone),
-            fax: f.fax.as_ref().map_or("", |p| p.0.as_str()),
-            email: f.email.as_deref().unwrap_or(""),
-            website: f.url.as_deref().and_then(safe_href).unwrap_or(""),
-            hours: hours_views(&f.hours),
-            hours_text: hours_text(&f.hours),
-            hours_note: f.hours_note.as_deref().unwrap_or(""),
+            contact: ContactView::new(&f.contact),
             departments: &f.departments,
             caps: t
                 .capabilities
@@ -269,13 +283,7 @@ impl<'a> FacilityView<'a> {
                     has: f.has(i),
                 })
                 .collect(),
-            cap_labels: t
-                .capabilities
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| f.has(*i))
-                .map(|(_, c)| c.label.as_str())
-                .collect(),
+            cap_labels: book.capabilities_of(f).map(|c| c.label.as_str()).collect(),
             liaison: f.liaison.as_ref().map(|l| LiaisonView {
                 contact: &l.contact,
                 method: &l.method,
@@ -312,14 +320,8 @@ pub struct WindowView<'a> {
     pub eligible: &'a str,
     pub topics: &'a [String],
     pub address: Option<AddressView<'a>>,
-    pub phone: &'a str,
-    pub phone_tel: String,
-    pub fax: &'a str,
-    pub email: &'a str,
-    pub website: &'a str,
-    pub hours: Vec<HoursView>,
-    pub hours_text: String,
-    pub hours_note: &'a str,
+    #[serde(flatten)]
+    pub contact: ContactView<'a>,
     pub staff: Vec<StaffView<'a>>,
     pub verified_ja: String,
 }
@@ -340,14 +342,7 @@ impl<'a> WindowView<'a> {
             eligible: &w.eligible,
             topics: &w.topics,
             address: w.address.as_ref().map(AddressView::new),
-            phone: &w.phone.0,
-            phone_tel: tel(&w.phone),
-            fax: w.fax.as_ref().map_or("", |p| p.0.as_str()),
-            email: w.email.as_deref().unwrap_or(""),
-            website: w.url.as_deref().and_then(safe_href).unwrap_or(""),
-            hours: hours_views(&w.hours),
-            hours_text: hours_text(&w.hours),
-            hours_note: w.hours_note.as_deref().unwrap_or(""),
+            contact: ContactView::new(&w.contact),
             staff: w
                 .staff
                 .iter()
@@ -455,24 +450,29 @@ fn insert_opt(obj: &mut Json, key: &str, v: Option<&str>) {
     }
 }
 
+/// Phone, FAX, e-mail and web address as schema.org properties.
+fn contact_jsonld(c: &Contact, v: &mut Json) {
+    insert_opt(v, "telephone", Some(c.phone.0.as_str()));
+    insert_opt(v, "faxNumber", c.fax.as_ref().map(|p| p.0.as_str()));
+    insert_opt(v, "email", c.email.as_deref());
+    insert_opt(v, "url", c.url.as_deref());
+}
+
 pub fn facility_jsonld(f: &Facility, book: &Guidebook) -> String {
-    let t = &book.config.types[f.kind];
+    let t = &book.config.types[f.ftype];
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": t.schema,
         "name": f.name,
         "alternateName": f.kana,
         "address": postal_address(&f.address),
-        "telephone": f.phone.0,
     });
-    insert_opt(&mut v, "faxNumber", f.fax.as_ref().map(|p| p.0.as_str()));
-    insert_opt(&mut v, "email", f.email.as_deref());
-    insert_opt(&mut v, "url", f.url.as_deref());
+    contact_jsonld(&f.contact, &mut v);
     if let Some(l) = f.location {
         v["geo"] = json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon});
     }
-    if !f.hours.is_empty() {
-        v["openingHoursSpecification"] = opening_hours(&f.hours);
+    if !f.contact.hours.is_empty() {
+        v["openingHoursSpecification"] = opening_hours(&f.contact.hours);
     }
     json_in_html(&v)
 }
@@ -483,14 +483,11 @@ pub fn window_jsonld(w: &Window, book: &Guidebook) -> String {
         "@type": "ContactPoint",
         "name": w.name,
         "contactType": w.name,
-        "telephone": w.phone.0,
         "areaServed": book.config.municipality,
     });
-    insert_opt(&mut v, "faxNumber", w.fax.as_ref().map(|p| p.0.as_str()));
-    insert_opt(&mut v, "email", w.email.as_deref());
-    insert_opt(&mut v, "url", w.url.as_deref());
-    if !w.hours.is_empty() {
-        v["hoursAvailable"] = opening_hours(&w.hours);
+    contact_jsonld(&w.contact, &mut v);
+    if !w.contact.hours.is_empty() {
+        v["hoursAvailable"] = opening_hours(&w.contact.hours);
     }
     json_in_html(&v)
 }
