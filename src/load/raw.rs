@@ -135,6 +135,8 @@ pub struct Facility {
     pub departments: Option<Vec<String>>,
     pub capabilities: Option<Vec<String>>,
     pub liaison: Option<Liaison>,
+    /// A schema.org type for this record instead of its facility type's.
+    pub schema: Option<String>,
     pub verified: Option<Scalar>,
     /// Read and dropped: internal notes never enter the model.
     pub internal: Option<IgnoredAny>,
@@ -184,6 +186,9 @@ pub struct Window {
     pub hours: Option<Vec<Hours>>,
     pub hours_note: Option<String>,
     pub staff: Option<Vec<Staff>>,
+    /// The schema.org type of the organisation behind the window
+    /// (default `Organization`).
+    pub schema: Option<String>,
     pub verified: Option<Scalar>,
     pub internal: Option<IgnoredAny>,
 }

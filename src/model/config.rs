@@ -95,7 +95,7 @@ pub struct Edition {
 pub const MAX_CAPABILITIES: usize = 64;
 
 /// schema.org types a facility type may map to.
-const SCHEMA_TYPES: &[&str] = &[
+pub const SCHEMA_TYPES: &[&str] = &[
     "Hospital",
     "MedicalClinic",
     "Dentist",

@@ -107,6 +107,8 @@ pub struct Facility {
     /// Bit i set: the type's capability i.
     pub capabilities: u64,
     pub liaison: Option<Liaison>,
+    /// A schema.org type set by the record, instead of its type's.
+    pub schema: Option<String>,
     pub verified: NaiveDate,
     pub stale: bool,
     /// Markdown source of the description (`.md` records).
@@ -164,6 +166,8 @@ pub struct Window {
     pub address: Option<Address>,
     pub contact: Contact,
     pub staff: Vec<Staff>,
+    /// The schema.org type of the organisation behind the window.
+    pub schema: Option<String>,
     pub verified: Option<NaiveDate>,
     pub source: PathBuf,
     pub hash: u64,

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::config::Config;
+use super::config::{Config, SCHEMA_TYPES};
 use super::kana;
 use super::records::*;
 use super::values::{check_kana, months_between, parse_date, Days, Phone, Postal, Problem, Time};
@@ -269,6 +269,19 @@ impl<'a> Check<'a> {
         })
     }
 
+    /// A record's own schema.org type.
+    fn schema(&mut self, v: Option<String>) -> Option<String> {
+        let s = Check::optional(v)?;
+        if !SCHEMA_TYPES.contains(&s.as_str()) {
+            self.error(
+                "schema",
+                format!("schema \"{s}\" is not a schema.org type carebook knows"),
+                suggest(&s, "known types", SCHEMA_TYPES),
+            );
+        }
+        Some(s)
+    }
+
     /// The fields by which a facility or a window is reached; `None` when
     /// the phone number, which both require, is missing or wrong.
     fn contact(
@@ -526,6 +539,7 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
     let departments = c.lines("departments", r.departments);
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
     let description = l.body.filter(|b| !b.trim().is_empty());
+    let schema = c.schema(r.schema);
     let ok = !c
         .diags
         .iter()
@@ -545,6 +559,7 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
                 departments,
                 capabilities,
                 liaison,
+                schema,
                 verified,
                 stale,
                 description,
@@ -596,6 +611,7 @@ pub fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diag
     let featured = c.flag("featured", r.featured).unwrap_or(false);
     let order = c.order(r.order);
     let topics = c.lines("topics", r.topics);
+    let schema = c.schema(r.schema);
     let ok = !c
         .diags
         .iter()
@@ -614,6 +630,7 @@ pub fn window(l: Loaded<raw::Window>, cfg: &Config) -> (Option<Window>, Vec<Diag
             address,
             contact,
             staff,
+            schema,
             verified: verified.map(|v| v.0),
             source: l.source.path.clone(),
             hash: l.hash,

@@ -83,6 +83,12 @@ impl Phone {
     pub fn digits(&self) -> String {
         self.0.chars().filter(char::is_ascii_digit).collect()
     }
+
+    /// The number as dialled from abroad, `+81-6-6975-1234`, the form
+    /// schema.org's `telephone` expects.
+    pub fn international(&self) -> String {
+        format!("+81-{}", self.0.strip_prefix('0').unwrap_or(&self.0))
+    }
 }
 
 fn is_phone(s: &str) -> bool {

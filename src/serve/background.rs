@@ -41,7 +41,20 @@ impl Worker {
     ) -> Worker {
         let (jobs, rx) = channel::<Job>();
         let st = state.clone();
-        std::thread::spawn(move || work(rx, &scratch, &preview, &searcher, &st));
+        std::thread::spawn(move || {
+            // A pool of its own, of one thread at a low priority: the
+            // session's rendering of an edit, on the global pool, must not
+            // queue behind a whole index being made.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .start_handler(|_| lower_priority())
+                .build();
+            lower_priority();
+            match pool {
+                Ok(pool) => pool.install(|| work(rx, &scratch, &preview, &searcher, &st)),
+                Err(_) => work(rx, &scratch, &preview, &searcher, &st),
+            }
+        });
         Worker { jobs, state }
     }
 
@@ -56,6 +69,16 @@ impl Worker {
             }
         });
         let _ = self.jobs.send(job);
+    }
+}
+
+/// Makes the calling thread yield the CPU to the preview's others.
+fn lower_priority() {
+    // SAFETY: setpriority(2) on the calling thread (a thread id is a
+    // process id to it on Linux); failure leaves the priority as it was.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
     }
 }
 

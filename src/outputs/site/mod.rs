@@ -241,12 +241,15 @@ impl SiteRenderer {
         let mut c = Context::new();
         let (template, title): (&str, String) = match route {
             Route::Sitemap => return Ok(sitemap(layout).into_bytes()),
+            // (read by crawlers only at a host's root; pages also carry a
+            // robots meta tag when the guidebook is a sample)
             Route::Robots => {
+                let rule = if cfg.sample { "Disallow: /" } else { "Allow: /" };
                 return Ok(format!(
-                    "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                    "User-agent: *\n{rule}\n\nSitemap: {}sitemap.xml\n",
                     cfg.base_url
                 )
-                .into_bytes())
+                .into_bytes());
             }
             Route::Static(rel) => {
                 let data = self.static_file(rel).ok_or_else(missing)?;
@@ -272,6 +275,7 @@ impl SiteRenderer {
             Route::Meeting(id) => {
                 let m = book.meetings.get(id).ok_or_else(missing)?;
                 c.insert("m", &MeetingView::new(m, book));
+                c.insert("jsonld", &views::meeting_jsonld(m, book));
                 ("meeting.html", m.name.clone())
             }
             Route::Meetings => {
@@ -529,10 +533,21 @@ fn sitemap(layout: &Layout) -> String {
                 | Route::List { page: 2.., .. }
         )
     });
+    let book = layout.book;
     for r in routes {
         xml.push_str("  <url><loc>");
         xml.push_str(&xml_escape(&format!("{base}{}", layout.path(&r))));
-        xml.push_str("</loc></url>\n");
+        xml.push_str("</loc>");
+        // When a record was last confirmed: its page's last change.
+        let verified = match &r {
+            Route::Facility(id) => book.facilities.get(id).map(|f| f.verified),
+            Route::Window(id) => book.windows.get(id).and_then(|w| w.verified),
+            _ => None,
+        };
+        if let Some(d) = verified {
+            xml.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

@@ -450,19 +450,29 @@ fn insert_opt(obj: &mut Json, key: &str, v: Option<&str>) {
     }
 }
 
-/// Phone, FAX, e-mail and web address as schema.org properties.
+/// Phone, FAX (in the international form schema.org asks for; pages show
+/// them hyphenated), e-mail and web address as schema.org properties.
 fn contact_jsonld(c: &Contact, v: &mut Json) {
-    insert_opt(v, "telephone", Some(c.phone.0.as_str()));
-    insert_opt(v, "faxNumber", c.fax.as_ref().map(|p| p.0.as_str()));
+    insert_opt(v, "telephone", Some(&c.phone.international()));
+    insert_opt(v, "faxNumber", c.fax.as_ref().map(|p| p.international()).as_deref());
     insert_opt(v, "email", c.email.as_deref());
-    insert_opt(v, "url", c.url.as_deref());
+}
+
+/// The address of a record's page, which is its JSON-LD's `@id` (with a
+/// fragment) and `mainEntityOfPage`.
+fn page_url(book: &Guidebook, kind: RecordKind, id: &str) -> String {
+    format!("{}{}", book.config.base_url, kind.url(id))
 }
 
 pub fn facility_jsonld(f: &Facility, book: &Guidebook) -> String {
     let t = &book.config.types[f.ftype];
+    let page = page_url(book, RecordKind::Facility, &f.id);
     let mut v = json!({
         "@context": "https://schema.org",
-        "@type": t.schema,
+        "@type": f.schema.as_deref().unwrap_or(&t.schema),
+        "@id": format!("{page}#facility"),
+        "mainEntityOfPage": page,
+        "url": f.contact.url.as_deref().unwrap_or(&page),
         "name": f.name,
         "alternateName": f.kana,
         "address": postal_address(&f.address),
@@ -477,17 +487,54 @@ pub fn facility_jsonld(f: &Facility, book: &Guidebook) -> String {
     json_in_html(&v)
 }
 
+/// A window is a desk of an organisation: the organisation (its own
+/// schema.org type, `Organization` unless the record says otherwise), with
+/// the window as its contact point.
 pub fn window_jsonld(w: &Window, book: &Guidebook) -> String {
-    let mut v = json!({
-        "@context": "https://schema.org",
+    let page = page_url(book, RecordKind::Window, &w.id);
+    let mut point = json!({
         "@type": "ContactPoint",
         "name": w.name,
         "contactType": w.name,
         "areaServed": book.config.municipality,
     });
-    contact_jsonld(&w.contact, &mut v);
+    contact_jsonld(&w.contact, &mut point);
     if !w.contact.hours.is_empty() {
-        v["hoursAvailable"] = opening_hours(&w.contact.hours);
+        point["hoursAvailable"] = opening_hours(&w.contact.hours);
+    }
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": w.schema.as_deref().unwrap_or("Organization"),
+        "@id": format!("{page}#window"),
+        "mainEntityOfPage": page,
+        "url": w.contact.url.as_deref().unwrap_or(&page),
+        "name": w.name,
+        "parentOrganization": { "@type": "Organization", "name": w.organization },
+        "contactPoint": point,
+    });
+    if let Some(a) = &w.address {
+        v["address"] = postal_address(a);
+    }
+    json_in_html(&v)
+}
+
+/// A meeting as a schema.org Event (it recurs: its frequency is its
+/// schedule's description), organised by its organiser.
+pub fn meeting_jsonld(m: &Meeting, book: &Guidebook) -> String {
+    let page = page_url(book, RecordKind::Meeting, &m.id);
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": format!("{page}#meeting"),
+        "mainEntityOfPage": page,
+        "url": page,
+        "name": m.name,
+        "description": m.purpose,
+        "eventSchedule": { "@type": "Schedule", "description": m.frequency },
+        "audience": { "@type": "Audience", "audienceType": m.participants },
+    });
+    if let Some(o) = &m.organizer {
+        v["organizer"] = json!({ "@type": "Organization", "name": o });
     }
     json_in_html(&v)
 }
