@@ -7,6 +7,7 @@
 //! CLI in `main.rs` only parses arguments and prints.
 
 pub mod diag;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod outputs;

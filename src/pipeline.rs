@@ -135,6 +135,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         }
     }
     renderers.insert(0, Box::new(Site::new(theme)));
+    renderers.push(Box::new(crate::outputs::opendata::OpenData));
     let staging = match Staging::new(out) {
         Ok(s) => s,
         Err(e) => {

@@ -112,6 +112,10 @@ pub struct Facility {
     pub liaison: Option<Liaison>,
     pub verified: NaiveDate,
     pub stale: bool,
+    /// Official numbers: 医療機関コード, 介護保険事業所番号, 法人番号.
+    pub medical_code: Option<String>,
+    pub office_number: Option<String>,
+    pub corporate_number: Option<String>,
     /// Markdown source of the description (`.md` records).
     pub description: Option<String>,
     pub source: PathBuf,
@@ -594,6 +598,42 @@ impl<'a> Check<'a> {
     }
 }
 
+impl Check<'_> {
+    /// An official number of `len` digits (医療機関コード, 事業所番号,
+    /// 法人番号). A YAML number is accepted when no leading zero was lost.
+    fn official_number(
+        &mut self,
+        path: &str,
+        v: Option<Scalar>,
+        len: usize,
+        what: &str,
+    ) -> Option<String> {
+        let s = v?;
+        let text = s.text.trim();
+        let digits = text.bytes().all(|b| b.is_ascii_digit());
+        if digits && text.len() == len {
+            return Some(text.to_string());
+        }
+        let hint = if s.kind == ScalarKind::Number && digits && text.len() < len {
+            format!(
+                "written as a number it lost its leading zero; quote it: {path}: \"{}\"",
+                "0".repeat(len - text.len()) + text
+            )
+        } else {
+            format!(
+                "the {what} has {len} ASCII digits, no hyphens; write it in quotes, e.g. {path}: \"{}\"",
+                if len == 13 { "1120005012345" } else { "2771500123" }
+            )
+        };
+        self.error(
+            path,
+            format!("{path} \"{text}\" is not a {what} of {len} digits"),
+            hint,
+        );
+        None
+    }
+}
+
 /// The largest `order` a record may give itself.
 const MAX_ORDER: i64 = 99_999;
 /// Names longer than this are warned about.
@@ -704,6 +744,11 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
     let departments = c.lines("departments", r.departments);
     let hours_note = Check::optional(r.hours_note);
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
+    let medical_code = c.official_number("medical_code", r.medical_code, 10, "医療機関コード");
+    let office_number =
+        c.official_number("office_number", r.office_number, 10, "介護保険事業所番号");
+    let corporate_number =
+        c.official_number("corporate_number", r.corporate_number, 13, "法人番号");
     let description = l.body.filter(|b| !b.trim().is_empty());
     let ok = !c
         .diags
@@ -731,6 +776,9 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
                 liaison,
                 verified,
                 stale,
+                medical_code,
+                office_number,
+                corporate_number,
                 description,
                 source: l.source.path.clone(),
             })

@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod opendata;
 pub mod pamphlet;
 pub mod search_index;
 pub mod search_static;

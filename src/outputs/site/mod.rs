@@ -422,6 +422,10 @@ impl Renderer for Site {
         );
         pages.page("index.html", "index.html", &cfg.title, c);
 
+        if tera.contains_template("opendata.html") {
+            let c = crate::outputs::opendata::page_context(book);
+            pages.page("opendata.html", "opendata/index.html", "オープンデータ", c);
+        }
         if tera.contains_template("search.html") {
             pages.page("search.html", "search.html", "検索", search_context(book));
         }
