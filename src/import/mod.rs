@@ -275,7 +275,6 @@ pub fn run(opts: &Options) -> Outcome {
     if opts.dry_run {
         let _ = writeln!(s, "dry run: nothing was written");
     }
-    plan.added.sort_by(|a, b| a.path.cmp(&b.path));
     Outcome {
         diagnostics,
         summary: s,

@@ -405,6 +405,8 @@ pub fn plan(
 
 /// Writes `text` to `path` through a temporary file beside it, so that an
 /// interrupted import leaves the old file or the new one, never half of it.
+/// (No fsync: rename is atomic for a killed process; ext4 and most file
+/// systems also order the data before a replacing rename.)
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
@@ -414,7 +416,6 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_file_name(format!(".{name}{TMP}"));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(text.as_bytes())?;
-    f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

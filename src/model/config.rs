@@ -302,7 +302,7 @@ impl Config {
                     label: c.label,
                 });
             }
-            let (mut import_names, mut service_codes) = (Vec::new(), Vec::new());
+            let (mut import_names, mut service_codes) = (Vec::new(), Vec::<u16>::new()); // explicit
             for n in &t.import {
                 let name = n.get_ref().trim().to_string();
                 if name.is_empty() {
@@ -326,11 +326,6 @@ impl Config {
                     service_codes.push(code as u16);
                 }
             }
-            if import_names.is_empty() && service_codes.is_empty() {
-                let (names, codes) = default_import(&key);
-                import_names = names.iter().map(|s| s.to_string()).collect();
-                service_codes = codes.to_vec();
-            }
             types.push(FacilityType {
                 key,
                 name: t.name,
@@ -340,6 +335,23 @@ impl Config {
                 service_codes,
                 capabilities: caps,
             });
+        }
+        // Types naming none get the built-in names of their key, less those
+        // another type claims.
+        for t in types.iter_mut() {
+            if t.import_names.is_empty() && t.service_codes.is_empty() {
+                let (names, codes) = default_import(&t.key);
+                t.import_names = names
+                    .iter()
+                    .filter(|n| !claimed_names.contains_key(**n))
+                    .map(|s| s.to_string())
+                    .collect();
+                t.service_codes = codes
+                    .iter()
+                    .filter(|c| !claimed_codes.contains_key(&i64::from(**c)))
+                    .copied()
+                    .collect();
+            }
         }
         let theme = raw.theme.get_ref().clone();
         if !is_key(&theme) {
