@@ -126,7 +126,7 @@ pub fn run(opts: &Options) -> Outcome {
         Ok(a) => a,
         Err(d) => return Outcome::failed(d),
     };
-    let table = match read::read(path) {
+    let mut table = match read::read(path) {
         Ok(t) => t,
         Err(d) => return Outcome::failed(d),
     };
@@ -178,7 +178,10 @@ pub fn run(opts: &Options) -> Outcome {
     let mut diagnostics = Vec::new();
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in &table.rows {
+    let total_rows = table.rows.len();
+    // (Each row is dropped once mapped.)
+    for row in std::mem::take(&mut table.rows) {
+        let row = &row;
         match mapper.map(row) {
             Ok(imp) => {
                 let key = imp
@@ -207,7 +210,7 @@ pub fn run(opts: &Options) -> Outcome {
             }
         }
     }
-    let failed_rows = table.rows.len() - rows.len();
+    let failed_rows = total_rows - rows.len();
     let plan = records::plan(&opts.root, &cfg, &rows, path);
     let mut plan = match plan {
         Ok(p) => p,
@@ -237,8 +240,8 @@ pub fn run(opts: &Options) -> Outcome {
         path.display(),
         format,
         table.encoding,
-        table.rows.len(),
-        if table.rows.len() == 1 { "" } else { "s" }
+        total_rows,
+        if total_rows == 1 { "" } else { "s" }
     );
     let _ = writeln!(s, "added {}", plan.added.len());
     for a in &plan.added {

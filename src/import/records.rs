@@ -71,11 +71,11 @@ impl Existing {
 }
 
 fn scan(dir: &Path) -> (Vec<Existing>, Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    let mut diags = Vec::new();
+    use rayon::prelude::*;
     if !dir.exists() {
-        return (found, diags);
+        return (Vec::new(), Vec::new());
     }
+    let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
@@ -89,33 +89,43 @@ fn scan(dir: &Path) -> (Vec<Existing>, Vec<Diagnostic>) {
             continue;
         }
         let ext = path.extension().map(|e| e.to_string_lossy().to_string());
-        if !entry.file_type().is_file()
-            || !matches!(ext.as_deref(), Some("yaml" | "yml" | "md"))
-            || name.starts_with('.')
+        if entry.file_type().is_file()
+            && matches!(ext.as_deref(), Some("yaml" | "yml" | "md"))
+            && !name.starts_with('.')
         {
-            continue;
+            paths.push(path.to_path_buf());
         }
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let split = crate::load::split_front_matter(&text, path);
-        let offset = usize::from(ext.as_deref() == Some("md"));
-        let yaml_end = offset + split.yaml.lines().count();
-        match serde_yaml::from_str::<Value>(split.yaml) {
-            Ok(Value::Mapping(map)) => found.push(Existing {
-                path: path.to_path_buf(),
-                yaml_lines: (offset, yaml_end),
-                text: text.clone(),
-                map,
-            }),
-            _ => diags.push(
-                Diagnostic::warning(
+    }
+    // Read and parsed in parallel, kept in file-name order.
+    let read: Vec<Result<Existing, Diagnostic>> = paths
+        .into_par_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let split = crate::load::split_front_matter(&text, &path);
+            let offset = usize::from(path.extension().is_some_and(|e| e == "md"));
+            let yaml_end = offset + split.yaml.lines().count();
+            Some(match serde_yaml::from_str::<Value>(split.yaml) {
+                Ok(Value::Mapping(map)) => Ok(Existing {
+                    yaml_lines: (offset, yaml_end),
+                    text: text.clone(),
+                    map,
                     path,
+                }),
+                _ => Err(Diagnostic::warning(
+                    &path,
                     Pos::File,
                     "this record cannot be read; it was not compared with the imported rows",
                 )
-                .with_hint("run `carebook check` and fix it, then import again"),
-            ),
+                .with_hint("run `carebook check` and fix it, then import again")),
+            })
+        })
+        .collect();
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    for r in read {
+        match r {
+            Ok(e) => found.push(e),
+            Err(d) => diags.push(d),
         }
     }
     (found, diags)
@@ -424,21 +434,21 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 
 impl Plan {
     pub fn write(&self) -> Vec<Diagnostic> {
-        let mut errs = Vec::new();
-        let all = self
+        use rayon::prelude::*;
+        let all: Vec<(&PathBuf, &String)> = self
             .added
             .iter()
             .map(|a| (&a.path, &a.text))
-            .chain(self.changed.iter().map(|c| (&c.path, &c.text)));
-        for (path, text) in all {
-            if let Err(e) = write_atomic(path, text) {
-                errs.push(
-                    Diagnostic::error(path, Pos::File, format!("cannot write the record: {e}"))
-                        .with_hint("check that content/facilities/ is writable, then import again (records already written are matched, not doubled)"),
-                );
-            }
-        }
-        errs
+            .chain(self.changed.iter().map(|c| (&c.path, &c.text)))
+            .collect();
+        all.par_iter()
+            .filter_map(|(path, text)| {
+                write_atomic(path, text).err().map(|e| {
+                    Diagnostic::error(*path, Pos::File, format!("cannot write the record: {e}"))
+                        .with_hint("check that content/facilities/ is writable, then import again (records already written are matched, not doubled)")
+                })
+            })
+            .collect()
     }
 }
 

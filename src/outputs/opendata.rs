@@ -6,6 +6,7 @@
 //! to run. The page linking the files is rendered by the site with the
 //! theme's `opendata.html` from [`page_context`].
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -245,7 +246,7 @@ pub fn model_json(book: &Guidebook) -> Value {
     let cfg = &book.config;
     let facilities: Vec<Value> = book
         .facilities
-        .iter()
+        .par_iter()
         .map(|f| {
             let t = &cfg.types[f.kind];
             json!({
@@ -427,18 +428,30 @@ impl Renderer for OpenData {
 
     fn render(&self, book: &Guidebook, out: &Staging) -> Result<(), Vec<Diagnostic>> {
         let cfg = &book.config;
-        let (mut medical, mut care) = (Vec::new(), Vec::new());
-        for f in &book.facilities {
-            if is_medical(&cfg.types[f.kind]) {
-                medical.push(medical_row(medical.len() + 1, f, book));
-            } else {
-                care.push(care_row(care.len() + 1, f, book));
-            }
-        }
-        let json = serde_json::to_vec_pretty(&model_json(book)).map_err(|e| e.to_string());
+        // The two CSVs and the JSON are made side by side.
+        let ((medical, care), json) = rayon::join(
+            || {
+                let (medical, care): (Vec<&Facility>, Vec<&Facility>) = book
+                    .facilities
+                    .iter()
+                    .partition(|f| is_medical(&cfg.types[f.kind]));
+                let rows =
+                    |list: Vec<&Facility>, row: fn(usize, &Facility, &Guidebook) -> Vec<String>| {
+                        list.par_iter()
+                            .enumerate()
+                            .map(|(i, f)| row(i + 1, f, book))
+                            .collect::<Vec<_>>()
+                    };
+                rayon::join(
+                    || csv_bytes(&MEDICAL_COLUMNS, rows(medical, medical_row)),
+                    || csv_bytes(&CARE_COLUMNS, rows(care, care_row)),
+                )
+            },
+            || serde_json::to_vec_pretty(&model_json(book)).map_err(|e| e.to_string()),
+        );
         let files: Vec<(String, Result<Vec<u8>, String>)> = vec![
-            (medical_file(cfg), csv_bytes(&MEDICAL_COLUMNS, medical)),
-            (care_file(cfg), csv_bytes(&CARE_COLUMNS, care)),
+            (medical_file(cfg), medical),
+            (care_file(cfg), care),
             (JSON_FILE.to_string(), json),
             (SCHEMA_FILE.to_string(), Ok(SCHEMA.as_bytes().to_vec())),
         ];
