@@ -447,7 +447,7 @@ impl Renderer for OpenData {
                     || csv_bytes(&CARE_COLUMNS, rows(care, care_row)),
                 )
             },
-            || serde_json::to_vec_pretty(&model_json(book)).map_err(|e| e.to_string()),
+            || serde_json::to_vec(&model_json(book)).map_err(|e| e.to_string()),
         );
         let files: Vec<(String, Result<Vec<u8>, String>)> = vec![
             (medical_file(cfg), medical),
