@@ -7,6 +7,7 @@
 //! CLI in `main.rs` only parses arguments and prints.
 
 pub mod diag;
+pub mod import;
 pub mod kinds;
 pub mod load;
 pub mod model;

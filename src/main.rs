@@ -71,6 +71,25 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write facility records from an open-data list or a spreadsheet.
+    Import {
+        /// A CSV (UTF-8 or Shift_JIS) or a spreadsheet (.xlsx, .xls, .ods).
+        file: PathBuf,
+        /// medical, care, mhlw or sheet [default: told from the header].
+        #[arg(long, value_parser = import_format)]
+        format: Option<carebook::import::layout::Format>,
+        /// A facility type key for every row.
+        #[arg(long = "type")]
+        kind: Option<String>,
+        /// An area key for rows whose town is in no area's `towns`.
+        #[arg(long)]
+        area: Option<String>,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Make a new guidebook for another ward.
     Init { dir: PathBuf },
     /// Search the index that `carebook build` wrote (words mean AND).
@@ -106,6 +125,10 @@ fn limit(s: &str) -> Result<usize, String> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err("give a whole number of 1 or more".into()),
     }
+}
+
+fn import_format(s: &str) -> Result<carebook::import::layout::Format, String> {
+    s.parse()
 }
 
 fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
@@ -281,6 +304,34 @@ fn main() -> ExitCode {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Import {
+            file,
+            format,
+            kind,
+            area,
+            dry_run,
+            root,
+        } => {
+            let outcome = carebook::import::run(&carebook::import::Options {
+                root,
+                file,
+                format,
+                kind,
+                area,
+                dry_run,
+            });
+            for d in &outcome.diagnostics {
+                eprintln!("{d}");
+            }
+            if !cli.quiet {
+                print!("{}", outcome.summary);
+            }
+            if outcome.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             }
         }
         Command::Init { dir } => match scaffold::init(&dir) {

@@ -307,7 +307,27 @@ fn internal_fields_never_reach_the_output() {
         let tmp = TempDir::new("internal");
         let out = tmp.path().join("site");
         build(&root, &out);
-        for (path, data) in tree(&out) {
+        let files = tree(&out);
+        // The open data is part of the tree read below: both CSV layouts
+        // and the JSON, each holding the facilities.
+        for f in [
+            "guidebook.json",
+            "medical_institution.csv",
+            "care_service.csv",
+        ] {
+            let (path, data) = files
+                .iter()
+                .find(|(p, _)| p.starts_with("opendata/") && p.ends_with(f))
+                .unwrap_or_else(|| panic!("opendata/…{f} is not in the output"));
+            assert!(data.starts_with("\u{feff}".as_bytes()) || f.ends_with(".json"));
+            if f.ends_with(".json") {
+                assert!(
+                    String::from_utf8_lossy(data).contains("\"facilities\":[{"),
+                    "{path} holds no facility"
+                );
+            }
+        }
+        for (path, data) in files {
             // A PDF's text is compressed: read it the way a reader would.
             let text = if path.ends_with(".pdf") {
                 pdf_text(&out.join(&path)).into()

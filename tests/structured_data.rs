@@ -53,7 +53,8 @@ fn jsonld(html: &str) -> Vec<Value> {
         .skip(1)
         .map(|b| {
             let text = b.split("</script>").next().unwrap();
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON-LD does not parse ({e}): {text}"))
+            serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("JSON-LD does not parse ({e}): {text}"))
         })
         .collect()
 }
@@ -67,12 +68,18 @@ fn json_ld_says_what_the_records_say() {
     let tmp = TempDir::new("structured");
     let out = tmp.path().join("site");
     build(&repo(), &out);
-    let cfg: toml::Value = toml::from_str(&std::fs::read_to_string(repo().join("carebook.toml")).unwrap()).unwrap();
+    let cfg: toml::Value =
+        toml::from_str(&std::fs::read_to_string(repo().join("carebook.toml")).unwrap()).unwrap();
     let schema_of: BTreeMap<String, String> = cfg["types"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["key"].as_str().unwrap().into(), t["schema"].as_str().unwrap().into()))
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap().into(),
+                t["schema"].as_str().unwrap().into(),
+            )
+        })
         .collect();
 
     let facilities = records("facilities");
@@ -91,14 +98,29 @@ fn json_ld_says_what_the_records_say() {
         assert_eq!(v["@id"], format!("{BASE}{rel}#facility").as_str());
         assert_eq!(v["mainEntityOfPage"], format!("{BASE}{rel}").as_str());
         assert_eq!(v["name"], s(f, "name").as_str(), "{rel}");
-        assert_eq!(v["telephone"], international(&s(f, "phone")).as_str(), "{rel}");
+        assert_eq!(
+            v["telephone"],
+            international(&s(f, "phone")).as_str(),
+            "{rel}"
+        );
         if !s(f, "fax").is_empty() {
-            assert_eq!(v["faxNumber"], international(&s(f, "fax")).as_str(), "{rel}");
+            assert_eq!(
+                v["faxNumber"],
+                international(&s(f, "fax")).as_str(),
+                "{rel}"
+            );
         }
         let url = s(f, "url");
-        let want_url = if url.is_empty() { format!("{BASE}{rel}") } else { url };
+        let want_url = if url.is_empty() {
+            format!("{BASE}{rel}")
+        } else {
+            url
+        };
         assert_eq!(v["url"], want_url.as_str(), "{rel}");
-        assert_eq!(v["address"]["postalCode"], s(&f["address"], "postal").as_str());
+        assert_eq!(
+            v["address"]["postalCode"],
+            s(&f["address"], "postal").as_str()
+        );
         // The page still shows the number as written.
         assert!(page(&out, &rel).contains(&s(f, "phone")), "{rel}");
     }
@@ -113,19 +135,37 @@ fn json_ld_says_what_the_records_say() {
         };
         assert_eq!(v["@type"], want_type.as_str(), "{rel}");
         assert_eq!(v["name"], s(w, "name").as_str());
-        assert_eq!(v["parentOrganization"]["name"], s(w, "organization").as_str());
+        assert_eq!(
+            v["parentOrganization"]["name"],
+            s(w, "organization").as_str()
+        );
         let point = &v["contactPoint"];
         assert_eq!(point["@type"], "ContactPoint");
-        assert_eq!(point["telephone"], international(&s(w, "phone")).as_str(), "{rel}");
-        assert!(point["hoursAvailable"].as_array().is_some_and(|h| !h.is_empty()), "{rel}");
+        assert_eq!(
+            point["telephone"],
+            international(&s(w, "phone")).as_str(),
+            "{rel}"
+        );
+        assert!(
+            point["hoursAvailable"]
+                .as_array()
+                .is_some_and(|h| !h.is_empty()),
+            "{rel}"
+        );
         if w["address"].is_mapping() {
             assert_eq!(v["address"]["@type"], "PostalAddress", "{rel}");
         }
     }
     // The ward office says it is one; the support centres, run by
     // social-welfare corporations, do not.
-    assert_eq!(jsonld(&page(&out, "windows/kuyakusho.html"))[0]["@type"], "GovernmentOffice");
-    assert_eq!(jsonld(&page(&out, "windows/hokubu-houkatsu.html"))[0]["@type"], "Organization");
+    assert_eq!(
+        jsonld(&page(&out, "windows/kuyakusho.html"))[0]["@type"],
+        "GovernmentOffice"
+    );
+    assert_eq!(
+        jsonld(&page(&out, "windows/hokubu-houkatsu.html"))[0]["@type"],
+        "Organization"
+    );
 
     let meetings = records("meetings");
     for (id, m) in &meetings {
@@ -156,12 +196,19 @@ fn pages_name_their_canonical_address_and_the_sitemap_dates_them() {
         }
         let html = String::from_utf8_lossy(data);
         // The sample guidebook asks not to be indexed, on every page.
-        assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "{rel}");
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"),
+            "{rel}"
+        );
         if rel == "404.html" {
             assert!(!html.contains("rel=\"canonical\""));
             continue;
         }
-        let want = if rel == "index.html" { BASE.to_string() } else { format!("{BASE}{rel}") };
+        let want = if rel == "index.html" {
+            BASE.to_string()
+        } else {
+            format!("{BASE}{rel}")
+        };
         assert!(
             html.contains(&format!("<link rel=\"canonical\" href=\"{want}\">")),
             "{rel} lacks its canonical link"
@@ -173,7 +220,10 @@ fn pages_name_their_canonical_address_and_the_sitemap_dates_them() {
     assert!(robots.contains("Disallow: /"), "{robots}");
     let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
     for (id, f) in records("facilities") {
-        let entry = format!("<loc>{BASE}facilities/{id}.html</loc><lastmod>{}</lastmod>", s(&f, "verified"));
+        let entry = format!(
+            "<loc>{BASE}facilities/{id}.html</loc><lastmod>{}</lastmod>",
+            s(&f, "verified")
+        );
         assert!(sitemap.contains(&entry), "sitemap lacks {entry}");
     }
 }

@@ -35,6 +35,8 @@ pub struct RawConfig {
     pub search_index: Spanned<String>,
     #[serde(default)]
     pub pamphlet: RawPamphlet,
+    #[serde(default)]
+    pub opendata: RawOpendata,
     pub areas: Vec<RawArea>,
     pub types: Vec<RawType>,
 }
@@ -57,6 +59,38 @@ pub struct RawPamphlet {
     /// One PDF per area (`pamphlet-north.pdf`, …) instead of one for all.
     #[serde(default)]
     pub per_area: bool,
+}
+
+/// `[opendata]`: the lists published under the site's `opendata/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOpendata {
+    /// The licence's name, shown on the page and in the JSON.
+    #[serde(default = "default_licence")]
+    pub licence: String,
+    /// Where the licence is explained.
+    #[serde(default = "default_licence_url")]
+    pub licence_url: Spanned<String>,
+}
+
+impl Default for RawOpendata {
+    fn default() -> Self {
+        RawOpendata {
+            licence: default_licence(),
+            licence_url: default_licence_url(),
+        }
+    }
+}
+
+fn default_licence() -> String {
+    "CC BY 4.0".to_string()
+}
+
+fn default_licence_url() -> Spanned<String> {
+    Spanned::new(
+        0..0,
+        "https://creativecommons.org/licenses/by/4.0/deed.ja".to_string(),
+    )
 }
 
 impl Default for RawPamphlet {
@@ -114,6 +148,13 @@ pub struct RawType {
     pub schema: Spanned<String>,
     /// A short explanation of the type, for residents (居宅介護支援事業所とは…).
     pub description: Option<String>,
+    /// 医療機関の種類 / サービスの種類 names that `carebook import` maps to
+    /// this type (the first is written back by the open-data export).
+    #[serde(default)]
+    pub import: Vec<Spanned<String>>,
+    /// MHLW service codes (サービスコード, e.g. 430 居宅介護支援) mapped here.
+    #[serde(default)]
+    pub service_codes: Vec<Spanned<i64>>,
     #[serde(default)]
     pub capabilities: Vec<RawCapability>,
 }

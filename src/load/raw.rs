@@ -138,6 +138,12 @@ pub struct Facility {
     /// A schema.org type for this record instead of its facility type's.
     pub schema: Option<String>,
     pub verified: Option<Scalar>,
+    /// 医療機関コード (10 digits), as in the open-data lists.
+    pub medical_code: Option<Scalar>,
+    /// 介護保険事業所番号 (10 digits).
+    pub office_number: Option<Scalar>,
+    /// 法人番号 of the operating corporation (13 digits).
+    pub corporate_number: Option<Scalar>,
     /// Read and dropped: internal notes never enter the model.
     pub internal: Option<IgnoredAny>,
 }

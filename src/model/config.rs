@@ -33,6 +33,11 @@ pub struct FacilityType {
     pub schema: String,
     /// A short explanation for residents; may be empty.
     pub description: String,
+    /// 医療機関の種類 / サービスの種類 names imported as this type; the
+    /// first is the name the open-data export writes.
+    pub import_names: Vec<String>,
+    /// MHLW service codes imported as this type.
+    pub service_codes: Vec<u16>,
     pub capabilities: Vec<Capability>,
 }
 
@@ -66,6 +71,7 @@ pub struct Config {
     pub areas: Vec<Area>,
     pub types: Vec<FacilityType>,
     pub pamphlet: Pamphlet,
+    pub opendata: Opendata,
     area_ix: HashMap<String, usize>,
     type_ix: HashMap<String, usize>,
 }
@@ -82,6 +88,28 @@ pub struct Pamphlet {
     /// Indexes into `Config::areas`, in configured order.
     pub areas: Vec<usize>,
     pub per_area: bool,
+}
+
+/// What the open-data export says about its terms.
+#[derive(Debug, Clone)]
+pub struct Opendata {
+    pub licence: String,
+    pub licence_url: String,
+}
+
+/// Built-in import names and service codes of the usual type keys, used
+/// when a type gives neither `import` nor `service_codes`.
+pub fn default_import(key: &str) -> (&'static [&'static str], &'static [u16]) {
+    match key {
+        "hospital" => (&["病院"], &[]),
+        "clinic" => (&["無床診療所", "有床診療所", "診療所"], &[]),
+        "dental" => (&["歯科診療所", "歯科"], &[]),
+        "pharmacy" => (&["薬局"], &[]),
+        "nursing" => (&["訪問看護", "訪問看護ステーション"], &[130]),
+        "care" => (&["居宅介護支援", "居宅介護支援事業所"], &[430]),
+        "support" => (&["地域包括支援センター"], &[]),
+        _ => (&[], &[]),
+    }
 }
 
 /// One PDF to make: its file name and the area it is limited to.
@@ -222,6 +250,9 @@ impl Config {
         }
         let mut type_ix = HashMap::new();
         let mut types = Vec::new();
+        // Which type claimed an import name or service code first.
+        let mut claimed_names: HashMap<String, String> = HashMap::new();
+        let mut claimed_codes: HashMap<i64, String> = HashMap::new();
         for t in raw.types {
             let key = unique_key(src, &t.key, "type", &mut type_ix, types.len(), &mut errs);
             let schema = t.schema.get_ref().clone();
@@ -274,13 +305,56 @@ impl Config {
                     label: c.label,
                 });
             }
+            let (mut import_names, mut service_codes) = (Vec::new(), Vec::<u16>::new()); // explicit
+            for n in &t.import {
+                let name = n.get_ref().trim().to_string();
+                if name.is_empty() {
+                    errs.push(src.error(n, format!("type \"{key}\": an import name is empty"))
+                        .with_hint("write the name as the source lists it, e.g. import = [\"無床診療所\", \"有床診療所\"]"));
+                } else if let Some(other) = claimed_names.insert(name.clone(), key.clone()) {
+                    errs.push(src.error(n, format!("import name \"{name}\" is given to type \"{other}\" and type \"{key}\""))
+                        .with_hint("an imported row can become only one type: keep the name in one list"));
+                }
+                import_names.push(name);
+            }
+            for c in &t.service_codes {
+                let code = *c.get_ref();
+                if !(100..=999).contains(&code) {
+                    errs.push(src.error(c, format!("service code {code} is not a 3-digit MHLW service code"))
+                        .with_hint("service codes are the numbers of the jigyosho_NNN.csv files, e.g. 130 訪問看護, 430 居宅介護支援"));
+                } else if let Some(other) = claimed_codes.insert(code, key.clone()) {
+                    errs.push(src.error(c, format!("service code {code} is given to type \"{other}\" and type \"{key}\""))
+                        .with_hint("an imported row can become only one type: keep the code in one list"));
+                } else {
+                    service_codes.push(code as u16);
+                }
+            }
             types.push(FacilityType {
                 key,
                 name: t.name,
                 schema,
                 description: t.description.unwrap_or_default().trim().to_string(),
+                import_names,
+                service_codes,
                 capabilities: caps,
             });
+        }
+        // Types naming none get the built-in names of their key, less those
+        // another type claims.
+        for t in types.iter_mut() {
+            if t.import_names.is_empty() && t.service_codes.is_empty() {
+                let (names, codes) = default_import(&t.key);
+                t.import_names = names
+                    .iter()
+                    .filter(|n| !claimed_names.contains_key(**n))
+                    .map(|s| s.to_string())
+                    .collect();
+                t.service_codes = codes
+                    .iter()
+                    .filter(|c| !claimed_codes.contains_key(&i64::from(**c)))
+                    .copied()
+                    .collect();
+            }
         }
         let theme = raw.theme.get_ref().clone();
         if !is_key(&theme) {
@@ -290,6 +364,20 @@ impl Config {
             );
         }
         let pamphlet = pamphlet(src, raw.pamphlet, &type_ix, &area_ix, &mut errs);
+        let licence_url = raw.opendata.licence_url.get_ref().trim().to_string();
+        if !licence_url.starts_with("https://") && !licence_url.starts_with("http://") {
+            errs.push(
+                src.error(
+                    &raw.opendata.licence_url,
+                    format!("licence_url \"{licence_url}\" is not a web address"),
+                )
+                .with_hint("e.g. \"https://creativecommons.org/licenses/by/4.0/deed.ja\""),
+            );
+        }
+        let opendata = Opendata {
+            licence: raw.opendata.licence.trim().to_string(),
+            licence_url,
+        };
         match as_of {
             Some(as_of) if errs.is_empty() => Ok(Config {
                 hash: {
@@ -314,6 +402,7 @@ impl Config {
                 areas,
                 types,
                 pamphlet,
+                opendata,
                 area_ix,
                 type_ix,
             }),

@@ -111,6 +111,10 @@ pub struct Facility {
     pub schema: Option<String>,
     pub verified: NaiveDate,
     pub stale: bool,
+    /// Official numbers: 医療機関コード, 介護保険事業所番号, 法人番号.
+    pub medical_code: Option<String>,
+    pub office_number: Option<String>,
+    pub corporate_number: Option<String>,
     /// Markdown source of the description (`.md` records).
     pub description: Option<String>,
     pub source: PathBuf,

@@ -269,6 +269,40 @@ impl<'a> Check<'a> {
         })
     }
 
+    /// An official number of `len` digits (医療機関コード, 事業所番号,
+    /// 法人番号). A YAML number is accepted when no leading zero was lost.
+    fn official_number(
+        &mut self,
+        path: &str,
+        v: Option<Scalar>,
+        len: usize,
+        what: &str,
+    ) -> Option<String> {
+        let s = v?;
+        let text = s.text.trim();
+        let digits = text.bytes().all(|b| b.is_ascii_digit());
+        if digits && text.len() == len {
+            return Some(text.to_string());
+        }
+        let hint = if s.kind == ScalarKind::Number && digits && text.len() < len {
+            format!(
+                "written as a number it lost its leading zero; quote it: {path}: \"{}\"",
+                "0".repeat(len - text.len()) + text
+            )
+        } else {
+            format!(
+                "the {what} has {len} ASCII digits, no hyphens; write it in quotes, e.g. {path}: \"{}\"",
+                if len == 13 { "1120005012345" } else { "2771500123" }
+            )
+        };
+        self.error(
+            path,
+            format!("{path} \"{text}\" is not a {what} of {len} digits"),
+            hint,
+        );
+        None
+    }
+
     /// A record's own schema.org type.
     fn schema(&mut self, v: Option<String>) -> Option<String> {
         let s = Check::optional(v)?;
@@ -540,6 +574,11 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
     let verified = c.verified(r.verified, cfg.as_of, cfg.stale_after_months, true);
     let description = l.body.filter(|b| !b.trim().is_empty());
     let schema = c.schema(r.schema);
+    let medical_code = c.official_number("medical_code", r.medical_code, 10, "医療機関コード");
+    let office_number =
+        c.official_number("office_number", r.office_number, 10, "介護保険事業所番号");
+    let corporate_number =
+        c.official_number("corporate_number", r.corporate_number, 13, "法人番号");
     let ok = !c
         .diags
         .iter()
@@ -562,6 +601,9 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
                 schema,
                 verified,
                 stale,
+                medical_code,
+                office_number,
+                corporate_number,
                 description,
                 source: l.source.path.clone(),
                 hash: l.hash,

@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod opendata;
 pub mod pamphlet;
 pub mod search_index;
 pub mod search_static;
@@ -64,6 +65,7 @@ impl BuildContext {
         if let Some(p) = pamphlet {
             outputs.push(Box::new(p));
         }
+        outputs.push(Box::new(opendata::OpenData));
         outputs.push(Box::new(search_index::SearchIndexes::new(&ctx)));
         Some((ctx, outputs))
     }

@@ -101,6 +101,14 @@ fn work(
             };
         }
         if job.search {
+            // The open data depends on every record too.
+            for (rel, data) in crate::outputs::opendata::published(&job.book) {
+                let written = data
+                    .and_then(|d| write_atomic(&preview.join(&rel), &d).map_err(|e| e.to_string()));
+                if let Err(e) = written {
+                    eprintln!("warning: the preview's {rel}: {e}");
+                }
+            }
             match indexes(&job.book, scratch) {
                 Ok(()) => {
                     let opened = Searcher::open(&scratch.join("index")).ok();
@@ -139,6 +147,18 @@ fn indexes(book: &Guidebook, scratch: &Path) -> Result<(), String> {
     }
 }
 
+/// Writes a file through a temporary one beside it, so that the server
+/// never serves half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Typesets the pamphlet into the preview; its status for the pages.
 fn pamphlet(job: &Job, preview: &Path) -> &'static str {
     use crate::outputs::pamphlet::Pamphlet;
@@ -160,12 +180,7 @@ fn pamphlet(job: &Job, preview: &Path) -> &'static str {
         }
         match pdf {
             Some(pdf) => {
-                let path = preview.join(&edition.file);
-                let tmp = preview.join(format!(".{}.tmp", edition.file));
-                if std::fs::write(&tmp, pdf)
-                    .and_then(|()| std::fs::rename(&tmp, &path))
-                    .is_err()
-                {
+                if write_atomic(&preview.join(&edition.file), &pdf).is_err() {
                     return "off";
                 }
             }

@@ -112,6 +112,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         reload_tx.clone(),
         background,
     );
+    let watcher = watch::Watcher::start(&root, Duration::from_millis(40))?;
     session.rebuild_all();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -156,9 +157,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     if opts.open {
         open_browser(&url);
     }
-    watch::watch(&root, Duration::from_millis(40), |changes| {
-        session.apply(changes);
-    })
+    watcher.run(|changes| session.apply(changes))
 }
 
 /// Opens `url` in the desktop's browser, if there is one to ask.

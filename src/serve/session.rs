@@ -2,14 +2,14 @@
 //! preview folder holds, brought up to date change by change.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use tokio::sync::{broadcast, watch};
 
-use super::background::{Job, Worker};
+use super::background::{write_atomic, Job, Worker};
 use super::watch::Change;
 use super::{Problem, State};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
@@ -281,16 +281,4 @@ impl Session {
         }
         Ok(changed)
     }
-}
-
-/// Writes a file through a temporary one beside it, so that the server
-/// never serves half a page.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

@@ -59,40 +59,58 @@ fn writes(kind: &EventKind) -> bool {
     }
 }
 
-/// Watches `root` and calls `on_change` with each settled batch of
-/// changes, until the watcher fails.
-pub fn watch(
-    root: &Path,
-    settle: Duration,
-    mut on_change: impl FnMut(Vec<Change>),
-) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(settle, None, tx)
-        .map_err(|e| format!("cannot watch the guidebook's files: {e}"))?;
-    debouncer
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    for result in rx {
-        match result {
-            Ok(events) => {
-                let changes: BTreeSet<Change> = events
-                    .iter()
-                    .filter(|e| writes(&e.kind))
-                    .flat_map(|e| e.paths.iter())
-                    .filter_map(|p| classify(root, p))
-                    .collect();
-                if !changes.is_empty() {
-                    on_change(changes.into_iter().collect());
+/// A watch on the guidebook's files, started before the first build so
+/// that no change made meanwhile is missed.
+pub struct Watcher {
+    root: PathBuf,
+    rx: mpsc::Receiver<DebounceEventResult>,
+    // (kept alive: dropping it stops the watch)
+    _debouncer: notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+}
+
+impl Watcher {
+    pub fn start(root: &Path, settle: Duration) -> Result<Watcher, String> {
+        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let mut debouncer = new_debouncer(settle, None, tx)
+            .map_err(|e| format!("cannot watch the guidebook's files: {e}"))?;
+        debouncer
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        Ok(Watcher {
+            root: root.to_path_buf(),
+            rx,
+            _debouncer: debouncer,
+        })
+    }
+
+    /// Calls `on_change` with each settled batch of changes, until the
+    /// watcher fails.
+    pub fn run(self, mut on_change: impl FnMut(Vec<Change>)) -> Result<(), String> {
+        for result in self.rx {
+            match result {
+                Ok(events) => {
+                    let changes: BTreeSet<Change> = events
+                        .iter()
+                        .filter(|e| writes(&e.kind))
+                        .flat_map(|e| e.paths.iter())
+                        .filter_map(|p| classify(&self.root, p))
+                        .collect();
+                    if !changes.is_empty() {
+                        on_change(changes.into_iter().collect());
+                    }
                 }
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: watching the guidebook: {e}");
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("warning: watching the guidebook: {e}");
+                    }
                 }
             }
         }
+        Err("the file watcher stopped".into())
     }
-    Err("the file watcher stopped".into())
 }
 
 #[cfg(test)]

@@ -178,8 +178,13 @@ impl SiteRenderer {
     /// Every route of the site.
     pub fn routes(&self, layout: &Layout) -> Vec<Route> {
         let mut r = layout.routes();
-        if !self.tera.contains_template("search.html") {
-            r.retain(|r| *r != Route::Search);
+        for (route, template) in [
+            (Route::Search, "search.html"),
+            (Route::OpenData, "opendata.html"),
+        ] {
+            if !self.tera.contains_template(template) {
+                r.retain(|r| *r != route);
+            }
         }
         r.extend(self.static_routes());
         r
@@ -203,6 +208,7 @@ impl SiteRenderer {
             Route::Meeting(_) => "meeting.html",
             Route::Page(_) => "page.html",
             Route::Search => "search.html",
+            Route::OpenData => "opendata.html",
             Route::NotFound => "404.html",
             Route::Sitemap | Route::Robots | Route::Static(_) => {
                 let _ = layout;
@@ -244,7 +250,11 @@ impl SiteRenderer {
             // (read by crawlers only at a host's root; pages also carry a
             // robots meta tag when the guidebook is a sample)
             Route::Robots => {
-                let rule = if cfg.sample { "Disallow: /" } else { "Allow: /" };
+                let rule = if cfg.sample {
+                    "Disallow: /"
+                } else {
+                    "Allow: /"
+                };
                 return Ok(format!(
                     "User-agent: *\n{rule}\n\nSitemap: {}sitemap.xml\n",
                     cfg.base_url
@@ -363,6 +373,10 @@ impl SiteRenderer {
                     &serde_json::json!({"types": types, "areas": areas, "caps": caps}),
                 );
                 ("search.html", "検索".into())
+            }
+            Route::OpenData => {
+                c.extend(crate::outputs::opendata::page_context(book));
+                ("opendata.html", "オープンデータ".into())
             }
             Route::NotFound => {
                 c.insert("root", base_path(&cfg.base_url));

@@ -35,6 +35,8 @@ pub enum Route {
     Meeting(String),
     Page(String),
     Search,
+    /// The open-data page (its files are the open-data output's).
+    OpenData,
     NotFound,
     Sitemap,
     Robots,
@@ -189,6 +191,7 @@ impl<'a> Layout<'a> {
             Route::Windows,
             Route::Meetings,
             Route::Search,
+            Route::OpenData,
             Route::NotFound,
             Route::Sitemap,
             Route::Robots,
@@ -223,6 +226,7 @@ impl<'a> Layout<'a> {
             Route::Windows => "windows.html".into(),
             Route::Meetings => "meetings.html".into(),
             Route::Search => "search.html".into(),
+            Route::OpenData => "opendata/index.html".into(),
             Route::NotFound => "404.html".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
@@ -286,6 +290,9 @@ impl<'a> Layout<'a> {
             }
             Route::Search => {
                 (&self.type_counts, b.windows.len(), b.meetings.len()).hash(&mut h);
+            }
+            Route::OpenData => {
+                (&self.type_counts, b.record_count()).hash(&mut h);
             }
             Route::Sitemap => {
                 for f in b.facilities.iter() {

@@ -454,7 +454,11 @@ fn insert_opt(obj: &mut Json, key: &str, v: Option<&str>) {
 /// them hyphenated), e-mail and web address as schema.org properties.
 fn contact_jsonld(c: &Contact, v: &mut Json) {
     insert_opt(v, "telephone", Some(&c.phone.international()));
-    insert_opt(v, "faxNumber", c.fax.as_ref().map(|p| p.international()).as_deref());
+    insert_opt(
+        v,
+        "faxNumber",
+        c.fax.as_ref().map(|p| p.international()).as_deref(),
+    );
     insert_opt(v, "email", c.email.as_deref());
 }
 
