@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load;
 use crate::model::{self, Config, Guidebook};
+#[cfg(feature = "pamphlet")]
 use crate::outputs::pamphlet::Pamphlet;
 use crate::outputs::site::Site;
 use crate::outputs::theme::Theme;
@@ -124,6 +125,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
         }
     };
     let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+    #[cfg(feature = "pamphlet")]
     if book.config.pamphlet.enabled {
         match Pamphlet::new(theme.clone(), &root.join(load::config::FILE)) {
             Ok(p) => renderers.push(Box::new(p)),
@@ -133,6 +135,22 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
                 book.config.pamphlet.enabled = false;
             }
         }
+    }
+    #[cfg(not(feature = "pamphlet"))]
+    if book.config.pamphlet.enabled {
+        // Built with --no-default-features: the site is still built, without
+        // a link to a PDF that is not made.
+        diagnostics.push(
+            Diagnostic::warning(
+                root.join(load::config::FILE),
+                Pos::File,
+                "no pamphlet: this carebook was built without the pamphlet",
+            )
+            .with_hint(
+                "build carebook with its default features, or set enabled = false under [pamphlet]",
+            ),
+        );
+        book.config.pamphlet.enabled = false;
     }
     renderers.insert(0, Box::new(Site::new(theme)));
     let staging = match Staging::new(out) {

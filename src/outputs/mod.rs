@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod markdown;
+#[cfg(feature = "pamphlet")]
 pub mod pamphlet;
 pub mod search_index;
 pub mod search_static;
