@@ -1,0 +1,41 @@
+//! The fuzz targets' entry points (`fuzz/src/lib.rs`, the same code that
+//! `cargo fuzz run` calls) on the inputs kept in the repository: the seeds
+//! (`fuzz/seeds/<target>/`) and the inputs that once crashed or broke an
+//! invariant (`tests/fuzz-regressions/<target>/`). No fuzzer is needed; see
+//! README.md, "Fuzzing", to run one.
+
+#[path = "../fuzz/src/lib.rs"]
+mod entry;
+
+use std::path::Path;
+
+fn run(target: &str, dirs: &[&str], f: fn(&[u8])) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ran = 0;
+    for dir in dirs {
+        for (path, bytes) in entry::inputs(&root.join(dir).join(target)) {
+            let caught = std::panic::catch_unwind(|| f(&bytes));
+            assert!(caught.is_ok(), "{target}: {} fails", path.display());
+            ran += 1;
+        }
+    }
+    assert!(ran > 0, "{target}: no inputs found");
+}
+
+#[test]
+fn load_record_seeds_and_regressions() {
+    run(
+        "load_record",
+        &["fuzz/seeds", "tests/fuzz-regressions"],
+        entry::load_record,
+    );
+}
+
+#[test]
+fn markdown_seeds_and_regressions() {
+    run(
+        "markdown",
+        &["fuzz/seeds", "tests/fuzz-regressions"],
+        entry::markdown,
+    );
+}
