@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Pos};
 /// The name of a character that a guidebook file may not hold: control
 /// characters (but tab, line feed and carriage return), and the invisible
 /// ones that make text display other than it reads (zero-width characters,
-/// bidirectional overrides).
+/// bidirectional overrides, the Unicode line and paragraph separators).
 pub fn forbidden(c: char) -> Option<&'static str> {
     Some(match c {
         '\t' | '\n' | '\r' => return None,
@@ -39,6 +39,11 @@ pub fn forbidden(c: char) -> Option<&'static str> {
         '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
         '\u{2068}' => "FIRST STRONG ISOLATE",
         '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        // Line breaks for YAML, not for carebook's line numbers nor for
+        // most editors: positions would disagree, even point past the end
+        // of the file (found by fuzzing, tests/fuzz-regressions).
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
         _ => return None,
     })
 }
