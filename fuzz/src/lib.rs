@@ -70,6 +70,11 @@ fn setup() -> &'static Setup {
     })
 }
 
+/// Removes this process's guidebook folder (when a test is done with it).
+pub fn remove_setup() {
+    let _ = std::fs::remove_dir_all(&setup().root);
+}
+
 /// The record kinds, with the file each is read from (as `load_content`
 /// tells them apart).
 const KINDS: [(Kind, &str, &str); 6] = [
