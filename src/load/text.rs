@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Pos};
 /// The name of a character that a guidebook file may not hold: control
 /// characters (but tab, line feed and carriage return), and the invisible
 /// ones that make text display other than it reads (zero-width characters,
-/// bidirectional overrides).
+/// bidirectional overrides, the Unicode line and paragraph separators).
 pub fn forbidden(c: char) -> Option<&'static str> {
     Some(match c {
         '\t' | '\n' | '\r' => return None,
@@ -39,6 +39,11 @@ pub fn forbidden(c: char) -> Option<&'static str> {
         '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
         '\u{2068}' => "FIRST STRONG ISOLATE",
         '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        // Line breaks for YAML, not for carebook's line numbers nor for
+        // most editors: positions would disagree, even point past the end
+        // of the file (found by fuzzing, tests/fuzz-regressions).
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
         _ => return None,
     })
 }
@@ -78,7 +83,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
         Ok(t) => t,
         Err(e) => return Err(vec![not_utf8(path, e)]),
     };
-    let problems: Vec<Diagnostic> = text
+    let mut problems: Vec<Diagnostic> = text
         .char_indices()
         .enumerate()
         // A byte order mark may open a file; nowhere else.
@@ -95,6 +100,26 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
             )
         })
         .collect();
+    // A carriage return not followed by a line feed (classic Mac line
+    // endings) ends a line for YAML and Markdown, but not for the line
+    // numbers carebook counts itself: positions would disagree, even point
+    // past the end of the file (found by fuzzing, tests/fuzz-regressions).
+    // Reported once, at the first.
+    let lone_cr = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| !text[i + 1..].starts_with('\n'));
+    if let Some(i) = lone_cr {
+        let (line, col) = line_col(&text, i);
+        problems.push(
+            Diagnostic::error(
+                path,
+                Pos::At { line, col },
+                "line break written as a carriage return alone (U+000D, old Mac line endings)",
+            )
+            .with_hint("save the file with LF (Unix) or CRLF (Windows) line endings"),
+        );
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -169,6 +194,20 @@ mod tests {
         assert_eq!(original_col(line, 1), 1);
         assert_eq!(original_col(line, 2), 3);
         assert_eq!(original_col("abc", 2), 2);
+    }
+
+    #[test]
+    fn refuses_a_carriage_return_without_line_feed_once() {
+        let p = Path::new("x.yaml");
+        assert!(decode(p, b"name: A\r\nkana: a\r\n".to_vec()).is_ok());
+        let e = decode(p, b"name: A\r\nkana: a\rid: b\rx\n".to_vec()).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].to_string()
+                .starts_with("x.yaml:2:8: error: line break written as a carriage return alone"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]

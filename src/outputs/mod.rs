@@ -5,6 +5,7 @@
 pub mod html;
 pub mod markdown;
 pub mod opendata;
+#[cfg(feature = "pamphlet")]
 pub mod pamphlet;
 pub mod search_index;
 pub mod search_static;
@@ -50,7 +51,7 @@ impl BuildContext {
                 return None;
             }
         };
-        let pamphlet = pamphlet::for_build(book, &theme, root, report);
+        let pamphlet = for_build(book, &theme, root, report);
         let ctx = BuildContext {
             root: root.to_path_buf(),
             pamphlets: match pamphlet {
@@ -68,6 +69,54 @@ impl BuildContext {
         outputs.push(Box::new(opendata::OpenData));
         outputs.push(Box::new(search_index::SearchIndexes::new(&ctx)));
         Some((ctx, outputs))
+    }
+}
+
+/// The pamphlet of a build, if the settings ask for one and it can be made
+/// (else a warning says why).
+#[cfg(feature = "pamphlet")]
+pub fn for_build(
+    book: &Guidebook,
+    theme: &Arc<Theme>,
+    root: &Path,
+    report: &Problems,
+) -> Option<pamphlet::Pamphlet> {
+    pamphlet::for_build(book, theme, root, report)
+}
+
+/// Without the `pamphlet` feature there is none, and a guidebook that asks
+/// for one is told why.
+#[cfg(not(feature = "pamphlet"))]
+pub fn for_build(
+    book: &Guidebook,
+    _theme: &Arc<Theme>,
+    root: &Path,
+    report: &Problems,
+) -> Option<NoPamphlet> {
+    if book.config.pamphlet.enabled {
+        report.push(
+            Diagnostic::warning(
+                root.join(crate::load::config::FILE),
+                crate::diag::Pos::File,
+                "no pamphlet: this carebook was built without the pamphlet",
+            )
+            .with_hint("build carebook with its default features to make the PDF, or set enabled = false under [pamphlet]"),
+        );
+    }
+    None
+}
+
+/// Stands for the pamphlet in a carebook built without it.
+#[cfg(not(feature = "pamphlet"))]
+pub struct NoPamphlet;
+
+#[cfg(not(feature = "pamphlet"))]
+impl Renderer for NoPamphlet {
+    fn name(&self) -> &'static str {
+        "pamphlet"
+    }
+    fn render(&self, _: &Guidebook, _: &Staging, _: &Problems) -> Option<Staging> {
+        None
     }
 }
 

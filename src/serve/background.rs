@@ -17,7 +17,10 @@ use crate::write::Staging;
 
 pub struct Job {
     pub book: Arc<Guidebook>,
+    // (read by the pamphlet, which a carebook may be built without)
+    #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
     pub theme: Arc<Theme>,
+    #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
     pub root: PathBuf,
     /// Whether records changed (the indexes), whether the pamphlet's
     /// template or records did.
@@ -159,7 +162,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// Without the `pamphlet` feature there is none.
+#[cfg(not(feature = "pamphlet"))]
+fn pamphlet(_: &Job, _: &Path) -> &'static str {
+    "off"
+}
+
 /// Typesets the pamphlet into the preview; its status for the pages.
+#[cfg(feature = "pamphlet")]
 fn pamphlet(job: &Job, preview: &Path) -> &'static str {
     use crate::outputs::pamphlet::Pamphlet;
     let book = &job.book;

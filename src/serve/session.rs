@@ -91,15 +91,11 @@ impl Session {
                 // As a build decides it: pages link to the PDFs only when
                 // the pamphlet can be made.
                 let report = crate::outputs::Problems::default();
-                let pamphlets = match crate::outputs::pamphlet::for_build(
-                    &model.book,
-                    &theme,
-                    &self.root,
-                    &report,
-                ) {
-                    Some(_) => model.book.config.pamphlet_editions(),
-                    None => Vec::new(),
-                };
+                let pamphlets =
+                    match crate::outputs::for_build(&model.book, &theme, &self.root, &report) {
+                        Some(_) => model.book.config.pamphlet_editions(),
+                        None => Vec::new(),
+                    };
                 self.theme_problems.extend(report.into_items());
                 match SiteRenderer::new(theme.clone(), pamphlets) {
                     Ok(r) => self.renderer = Some(r),
