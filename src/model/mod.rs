@@ -109,6 +109,8 @@ pub struct Facility {
     pub departments: Vec<String>,
     /// Bit i set: the type's capability i.
     pub capabilities: u64,
+    /// Bit i set: capability i after consultation (要相談), from `consult:`.
+    pub consult: u64,
     pub liaison: Option<Liaison>,
     pub verified: NaiveDate,
     pub stale: bool,
@@ -674,22 +676,34 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
     let url = c.url(r.url);
     let hours = c.hours(r.hours);
     let mut capabilities = 0u64;
+    let mut consult = 0u64;
     if let Some(t) = kind.map(|k| &cfg.types[k]) {
         let known: Vec<&str> = t.capabilities.iter().map(|c| c.key.as_str()).collect();
-        for (i, cap) in r.capabilities.unwrap_or_default().iter().enumerate() {
+        let lists = [("capabilities", r.capabilities), ("consult", r.consult)];
+        for (field, cap, i) in lists.into_iter().flat_map(|(field, list)| {
+            let list = list.unwrap_or_default();
+            list.into_iter()
+                .enumerate()
+                .map(move |(i, c)| (field, c, i))
+        }) {
+            let cap = &cap;
             match t.capability_index(cap) {
                 Some(bit) => {
-                    if capabilities & (1 << bit) != 0 {
+                    if (capabilities | consult) & (1 << bit) != 0 {
                         c.error(
-                            &format!("capabilities[{i}]"),
+                            &format!("{field}[{i}]"),
                             format!("capability \"{cap}\" is listed twice"),
                             "remove the repeated entry",
                         );
                     }
-                    capabilities |= 1 << bit;
+                    if field == "consult" {
+                        consult |= 1 << bit;
+                    } else {
+                        capabilities |= 1 << bit;
+                    }
                 }
                 None => c.error(
-                    &format!("capabilities[{i}]"),
+                    &format!("{field}[{i}]"),
                     format!("unknown capability \"{cap}\" for type \"{}\"", t.key),
                     suggest(cap, &format!("capabilities of {}", t.key), &known),
                 ),
@@ -728,6 +742,7 @@ fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Vec<Di
                 hours_note,
                 departments,
                 capabilities,
+                consult,
                 liaison,
                 verified,
                 stale,
