@@ -600,3 +600,416 @@ fn site_links_the_pamphlet() {
     let home = std::fs::read_to_string(s.out.join("index.html")).unwrap();
     assert!(home.contains("href=\"pamphlet.pdf\""), "{home}");
 }
+
+/// Facilities of the sample guidebook as written in content/: (name, YAML).
+fn sample_facilities() -> Vec<(String, serde_yaml::Value)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("content/facilities")) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") => std::fs::read_to_string(path).unwrap(),
+            // Front matter of a Markdown facility.
+            Some("md") => std::fs::read_to_string(path)
+                .unwrap()
+                .split("---")
+                .nth(1)
+                .unwrap()
+                .to_string(),
+            _ => continue,
+        };
+        let v: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        out.push((v["name"].as_str().unwrap().to_string(), v));
+    }
+    assert!(out.len() > 40, "sample facilities not found");
+    out
+}
+
+/// "09:00" as printed: "9:00".
+fn short_time(t: &str) -> String {
+    t.strip_prefix('0').unwrap_or(t).to_string()
+}
+
+#[test]
+fn every_facility_prints_its_hours_departments_and_liaison() {
+    let s = sample();
+    let (mut hours, mut liaisons) = (0, 0);
+    for (name, f) in sample_facilities() {
+        // Rows are never split: the whole record is on the page of its name.
+        let page = s
+            .raw
+            .iter()
+            .map(|p| squeeze(p))
+            .find(|p| p.contains(&squeeze(&name)))
+            .unwrap_or_else(|| panic!("{name} is not printed"));
+        let at = page.find(&squeeze(&name)).unwrap();
+        // What follows the name, up to the next row.
+        let row: String = page[at..].chars().take(400).collect();
+        if let Some(list) = f["hours"].as_sequence() {
+            for h in list {
+                let span = format!(
+                    "{}～{}",
+                    short_time(h["open"].as_str().unwrap()),
+                    short_time(h["close"].as_str().unwrap())
+                );
+                assert!(row.contains(&span), "{name}: hours {span} missing: {row}");
+            }
+            assert!(row.contains("受付"), "{name}: no 受付 label: {row}");
+            hours += 1;
+        }
+        if let Some(note) = f["hours_note"].as_str() {
+            assert!(row.contains(&squeeze(note)), "{name}: note missing: {row}");
+        }
+        if let Some(deps) = f["departments"].as_sequence() {
+            let want = squeeze(
+                &deps
+                    .iter()
+                    .map(|d| d.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+            );
+            assert!(
+                row.contains(&format!("科目{want}")),
+                "{name}: {want}: {row}"
+            );
+        }
+        if let Some(l) = f["liaison"].as_mapping() {
+            let parts: Vec<String> = ["contact", "method", "hours"]
+                .iter()
+                .filter_map(|k| l.get(*k).and_then(|v| v.as_str()).map(squeeze))
+                .collect();
+            let want = format!("連携窓口{}", parts.join("／"));
+            assert!(row.contains(&want), "{name}: {want} missing: {row}");
+            liaisons += 1;
+        }
+    }
+    assert!(
+        hours > 40 && liaisons > 15,
+        "{hours} with hours, {liaisons} with liaison"
+    );
+}
+
+#[test]
+fn the_key_is_on_every_table_page() {
+    let s = sample();
+    let mut table_pages = 0;
+    for (i, page) in s.pages.iter().enumerate() {
+        let text = squeeze(page);
+        let headers = text
+            .matches("名称・電話・所在地・受付時間・連携窓口")
+            .count();
+        let keys = text
+            .matches("○対応できる－対応していない・確認できていない")
+            .count();
+        assert_eq!(
+            headers,
+            keys,
+            "page {}: {headers} tables, {keys} keys",
+            i + 1
+        );
+        if headers > 0 {
+            table_pages += 1;
+        }
+        // A page of clinics explains every short label, one per line.
+        if section(page, i + 1) == "診療所" {
+            for line in [
+                "中心静脈＝中心静脈栄養（IVH）",
+                "24時間＝24時間対応（在宅療養支援診療所）",
+            ] {
+                assert!(
+                    page.lines().any(|l| squeeze(l).contains(line)),
+                    "page {}: no key line {line}:\n{page}",
+                    i + 1
+                );
+            }
+        }
+    }
+    // Every type's table, and the pages it runs on.
+    assert!(table_pages >= 7, "only {table_pages} pages with a table");
+}
+
+#[test]
+fn running_header_and_page_number_stand_on_the_outer_side() {
+    let s = sample();
+    let (width, height, words) = word_boxes(&s.pdf);
+    let n = s.pages.len();
+    // Every page but the covers has both.
+    for p in 2..n {
+        let name = section(&s.pages[p - 1], p);
+        assert!(!name.is_empty(), "page {p} has no running header");
+        let first = name.split_whitespace().next().unwrap();
+        let head = words
+            .iter()
+            .find(|w| w.0 == p && w.4 < 22.0 / 25.4 * 72.0 && w.5 == first)
+            .unwrap_or_else(|| panic!("page {p}: header word {first} not found"));
+        let number = words
+            .iter()
+            .filter(|w| w.0 == p && w.2 > height - 20.0 / 25.4 * 72.0)
+            .find(|w| w.5 == p.to_string())
+            .unwrap_or_else(|| panic!("page {p}: no page number in the footer"));
+        for (what, w) in [("header", head), ("page number", number)] {
+            if p % 2 == 1 {
+                assert!(
+                    w.1 > width / 2.0,
+                    "odd page {p}: {what} {w:?} not on the right"
+                );
+            } else {
+                assert!(
+                    w.3 < width / 2.0,
+                    "even page {p}: {what} {w:?} not on the left"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn page_count_is_a_multiple_of_four_with_no_blank_page_and_a_back_cover() {
+    let s = sample();
+    let n = s.pages.len();
+    assert_eq!(n % 4, 0, "{n} pages");
+    for (i, p) in s.pages.iter().enumerate() {
+        assert!(!p.trim().is_empty(), "page {} is blank", i + 1);
+    }
+    // Notes pages pad the booklet, after the index.
+    let index = page_of_section(s, "索引").unwrap();
+    for (i, p) in s.pages.iter().enumerate().take(n - 1).skip(index + 1) {
+        let sec = section(p, i + 1);
+        assert!(sec == "索引" || sec == "メモ", "page {}: {sec}", i + 1);
+    }
+    // The back cover: the consultation room, the website, the colophon.
+    let back = squeeze(&s.pages[n - 1]);
+    for want in [
+        "在宅医療・介護連携相談支援室",
+        "TEL06-0000-0001",
+        "FAX06-0000-0002",
+        "月～金9:00～17:00",
+        "〒537-0025",
+        "https://example.org/guidebook/",
+        "発行日2026年10月",
+        "発行東成区医師会",
+    ] {
+        assert!(back.contains(want), "back cover lacks {want}: {back}");
+    }
+    // The QR code is drawn on it (vector paths of its modules, no image).
+    let raw = std::fs::read(&s.pdf).unwrap();
+    assert!(raw.len() > 10_000);
+}
+
+#[test]
+fn the_index_lists_each_record_once_with_all_its_pages() {
+    let s = sample();
+    let first = page_of_section(s, "索引").unwrap();
+    let index: Vec<String> = s.pages[first..]
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| section(p, first + i + 1) == "索引")
+        .flat_map(|(_, p)| p.lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let names: std::collections::BTreeSet<String> =
+        sample_names().into_iter().map(|(n, _)| n).collect();
+    for name in &names {
+        // An entry is the name, a dotted leader and page numbers.
+        let entries = index
+            .iter()
+            .flat_map(|l| {
+                l.match_indices(name.as_str())
+                    .map(move |(at, _)| &l[at + name.len()..])
+            })
+            .filter(|rest| {
+                rest.trim_start_matches([' ', '.'])
+                    .starts_with(|c: char| c.is_ascii_digit())
+                    && rest.starts_with([' ', '.'])
+            })
+            .count();
+        assert!(entries <= 1, "{name} is in the index {entries} times");
+    }
+    // The 地域包括支援センター is a facility and a window: one entry, two pages.
+    let line = index
+        .iter()
+        .find(|l| l.contains("東成区北部地域包括支援センター"))
+        .expect("an index entry for the centre");
+    let after = line.split("東成区北部地域包括支援センター").nth(1).unwrap();
+    let pages: String = after
+        .trim_start_matches([' ', '.'])
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == ' ')
+        .collect();
+    assert_eq!(pages.split(',').count(), 2, "{line}");
+    // Topics from the windows and the free pages.
+    let all = squeeze(&index.concat());
+    assert!(all.contains("相談の内容・テーマ"), "{all}");
+    for topic in ["人生会議（ACP）とは", "退院支援", "看取り"] {
+        assert!(all.contains(topic), "no topic {topic}");
+    }
+}
+
+#[test]
+fn floors_times_and_departments_are_never_split_across_lines() {
+    let s = sample();
+    let raw = s.raw.concat();
+    let mut buildings = 0;
+    for (name, f) in sample_facilities() {
+        if let Some(b) = f["address"]["building"].as_str() {
+            buildings += 1;
+            // Its words stand on one line (pdftotext puts a space between
+            // kanji and digits).
+            let whole = raw.lines().any(|l| squeeze(l).contains(&squeeze(b)));
+            assert!(whole, "{name}: building {b} is broken across lines");
+        }
+        for d in f["departments"].as_sequence().into_iter().flatten() {
+            let d = d.as_str().unwrap();
+            assert!(
+                raw.lines().any(|l| squeeze(l).contains(d)),
+                "{name}: department {d} is broken across lines"
+            );
+        }
+    }
+    assert!(buildings >= 5);
+    for (i, line) in raw.lines().enumerate() {
+        let line = line.trim_end();
+        assert!(
+            !line.ends_with('～'),
+            "a time range broken after line {i}: {line}"
+        );
+    }
+}
+
+#[test]
+fn stale_records_are_marked_with_a_footnote() {
+    let s = sample();
+    let text = squeeze(&s.raw.concat());
+    let mut stale = 0;
+    for (name, f) in sample_facilities() {
+        let verified = f["verified"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                serde_yaml::to_string(&f["verified"])
+                    .unwrap()
+                    .trim()
+                    .to_string()
+            });
+        // as_of 2026-10-01, stale after 12 months.
+        let is_stale = verified.as_str() < "2025-10-01";
+        let marked = text.contains(&format!("{}※", squeeze(&name)));
+        assert_eq!(marked, is_stale, "{name} (verified {verified})");
+        stale += usize::from(is_stale);
+    }
+    assert!(stale >= 2, "the sample has {stale} stale records");
+    assert!(text.contains("※掲載情報の確認が12か月以上前"));
+}
+
+/// The fixture with settings added under [pamphlet], and a stale record.
+fn fixture_with(dir: &TempDir, settings: &str) -> std::path::PathBuf {
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    let toml = root.join("carebook.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{base}\n[pamphlet]\n{settings}\n")).unwrap();
+    let kaede = root.join("content/facilities/kaede.yaml");
+    let text = std::fs::read_to_string(&kaede).unwrap();
+    let old = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("verified:") {
+                "verified: 2024-01-10"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&kaede, old).unwrap();
+    root
+}
+
+#[test]
+fn settings_group_by_area_large_type_omit_stale_and_pdf_a() {
+    let dir = TempDir::new("pamphlet-settings");
+    let root = fixture_with(
+        &dir,
+        "group_by = \"area\"\nsize = \"large\"\nstale = \"omit\"\npdf_standard = \"a-2a\"\nedition = \"第2版\"",
+    );
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let pdf = out.join("pamphlet.pdf");
+    let text = squeeze(&raw_pages(&pdf).concat());
+    let kaede = std::fs::read_to_string(root.join("content/facilities/kaede.yaml")).unwrap();
+    let kaede_name = kaede
+        .lines()
+        .find_map(|l| l.strip_prefix("name:"))
+        .unwrap()
+        .trim();
+    assert!(
+        !text.contains(&squeeze(kaede_name)),
+        "the stale {kaede_name} is printed"
+    );
+    assert!(text.contains("大きな文字版") && text.contains("第2版"));
+    // One sub-heading per area in the clinic table, 北部 before 南部, with
+    // the long name (北部) before あおば (南部) although あ sorts first.
+    let north = text.find("北部").unwrap();
+    let long = text.find("医療法人社団東成区健康長寿推進会").unwrap();
+    let aoba = text.find("あおば診療所").unwrap();
+    assert!(north < long && long < aoba, "{north} {long} {aoba}");
+    // PDF/A-2a, as typst checked it when writing.
+    let meta = poppler("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    assert!(
+        meta.contains("pdfaid:part") && meta.contains(">2<") || meta.contains("pdfaid:part=\"2\""),
+        "{meta}"
+    );
+    assert!(
+        meta.contains("pdfaid:conformance")
+            && (meta.contains(">A<") || meta.contains("conformance=\"A\"")),
+        "{meta}"
+    );
+
+    // Wrong words are reported at their place, with a did-you-mean.
+    let dir = TempDir::new("pamphlet-bad-settings");
+    let root = fixture_with(
+        &dir,
+        "group_by = \"aera\"\nstale = \"hide\"\nsort_ignore_prefixes = [\"医療法人\"]",
+    );
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    let lines = std::fs::read_to_string(root.join("carebook.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        err.contains(&format!(
+            "carebook.toml:{}:12: error: pamphlet group_by \"aera\" is not one of kana, area",
+            lines - 2
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `area`?"), "{err}");
+    assert!(
+        err.contains("pamphlet stale \"hide\" is not one of mark, omit, show"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sort_ignore_prefixes: \"医療法人\" is not a reading in kana"),
+        "{err}"
+    );
+}
+
+#[test]
+fn corporate_prefixes_do_not_decide_the_order() {
+    let dir = TempDir::new("pamphlet-prefixes");
+    let out = dir.path().join("public");
+    build(&fixture("pamphlet"), &out);
+    let pages = pages(&out.join("pamphlet.pdf"));
+    let index = pages
+        .iter()
+        .find(|p| p.contains("索引") && p.contains("医療法人社団"))
+        .unwrap();
+    // 医療法人社団東成区… is read ひがしなりく…: under は, not あ.
+    let lines: Vec<&str> = index.lines().map(str::trim).collect();
+    let ha = lines.iter().position(|l| *l == "は").expect("a は heading");
+    let long = lines
+        .iter()
+        .position(|l| l.starts_with("医療法人社団"))
+        .unwrap();
+    assert!(long > ha, "{index}");
+}
