@@ -599,6 +599,10 @@ fn site_links_the_pamphlet() {
     let s = sample();
     let home = std::fs::read_to_string(s.out.join("index.html")).unwrap();
     assert!(home.contains("href=\"pamphlet.pdf\""), "{home}");
+    // The type's description, as in print, heads its web list page.
+    let clinics = std::fs::read_to_string(s.out.join("types/clinic.html")).unwrap();
+    assert!(clinics.contains("<p class=\"type-description\">身近なかかりつけ医です。"));
+    assert!(squeeze(&s.raw.concat()).contains("身近なかかりつけ医です。"));
 }
 
 /// Facilities of the sample guidebook as written in content/: (name, YAML).
@@ -921,6 +925,10 @@ fn fixture_with(dir: &TempDir, settings: &str) -> std::path::PathBuf {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&kaede, old).unwrap();
+    // A capability after consultation (the third mark).
+    let aoba = root.join("content/facilities/aoba.yaml");
+    let text = std::fs::read_to_string(&aoba).unwrap();
+    std::fs::write(&aoba, format!("{text}consult: [c01]\n")).unwrap();
     root
 }
 
@@ -946,6 +954,9 @@ fn settings_group_by_area_large_type_omit_stale_and_pdf_a() {
         "the stale {kaede_name} is printed"
     );
     assert!(text.contains("大きな文字版") && text.contains("第2版"));
+    // あおば: c00 and c02, c01 after consultation; the key says what △ is.
+    assert!(text.contains("○△○－－－－－－－－－"), "{text}");
+    assert!(text.contains("△要相談"), "{text}");
     // One sub-heading per area in the clinic table, 北部 before 南部, with
     // the long name (北部) before あおば (南部) although あ sorts first.
     let north = text.find("北部").unwrap();
