@@ -795,9 +795,32 @@ fn page_count_is_a_multiple_of_four_with_no_blank_page_and_a_back_cover() {
     ] {
         assert!(back.contains(want), "back cover lacks {want}: {back}");
     }
-    // The QR code is drawn on it (vector paths of its modules, no image).
-    let raw = std::fs::read(&s.pdf).unwrap();
-    assert!(raw.len() > 10_000);
+}
+
+#[test]
+fn the_pdf_is_sound_and_its_text_reads_in_order() {
+    let s = sample();
+    let out = Command::new("qpdf")
+        .args(["--check", s.pdf.to_str().unwrap()])
+        .output()
+        .expect("qpdf (apt-get install qpdf; tests/run.sh installs it)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "qpdf --check: {report}");
+    assert!(
+        report.contains("No syntax or stream encoding errors"),
+        "{report}"
+    );
+    // No invisible word joiner before the contents' page numbers.
+    let plain = poppler("pdftotext", &[s.pdf.to_str().unwrap(), "-"]);
+    assert!(!plain.contains('\u{2060}'), "U+2060 in the text");
+    // In pdftotext's reading order, a row's marks follow its phone number,
+    // on the name's line, before the next facility.
+    let line = plain
+        .lines()
+        .find(|l| l.contains("TEL 06-0000-2060"))
+        .expect("今里駅前内科's phone");
+    let marks: String = line.chars().filter(|c| matches!(c, '○' | '－')).collect();
+    assert_eq!(marks.chars().count(), 10, "{line}");
 }
 
 #[test]
@@ -974,6 +997,32 @@ fn settings_group_by_area_large_type_omit_stale_and_pdf_a() {
             && (meta.contains(">A<") || meta.contains("conformance=\"A\"")),
         "{meta}"
     );
+
+    // No bleed: the page is the trim.
+    let info = poppler("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let media = info.lines().find(|l| l.starts_with("MediaBox")).unwrap();
+    let trim = info.lines().find(|l| l.starts_with("TrimBox")).unwrap();
+    let numbers = |l: &str| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
+    assert_eq!(numbers(media), numbers(trim), "{info}");
+    assert_eq!(numbers(media), "0.00 0.00 595.28 841.89", "{info}");
+
+    // An area map in the pamphlet folder is placed on the area key.
+    let dir2 = TempDir::new("pamphlet-map");
+    let root = fixture_with(&dir2, "");
+    std::fs::create_dir_all(root.join("pamphlet")).unwrap();
+    std::fs::write(
+        root.join("pamphlet/area-map.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 50\"><rect width=\"100\" height=\"50\" fill=\"#ccc\"/><text x=\"10\" y=\"30\">MAPTEXT</text></svg>",
+    )
+    .unwrap();
+    let out = dir2.path().join("public");
+    build(&root, &out);
+    let pages = pages(&out.join("pamphlet.pdf"));
+    let key = pages
+        .iter()
+        .find(|p| p.contains("地域と町名"))
+        .expect("an area key");
+    assert!(key.contains("MAPTEXT"), "{key}");
 
     // Wrong words are reported at their place, with a did-you-mean.
     let dir = TempDir::new("pamphlet-bad-settings");
