@@ -28,7 +28,10 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    // Read at run time: the build script binary may be reused from another
+    // checkout of the same sources (a shared or copied target directory).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let theme = Path::new(&manifest).join("themes/default");
     println!("cargo:rerun-if-changed={}", theme.display());
     let mut files = Vec::new();
     walk(&theme, &mut files);

@@ -43,22 +43,24 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
 thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 mkdir -p "$WORK"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=""
 for n in $SIZES; do
     dir=$WORK/$n
     log "synth $n facilities (pamphlet on) into $dir"
     rm -rf "$dir"
     "$SYNTH" "$n" "$dir" --pamphlet >/dev/null
-    stage=() whole=() rss=() off_rss=()
+    stage=() whole=() rss=() off_rss=() cpu=()
     for r in $(seq "$RUNS"); do
         rm -rf "$dir/public" "$dir/index"
-        "$TIME" -f "%e %M" -o "$dir/time.txt" "$CAREBOOK" build --root "$dir" --out "$dir/public" \
+        "$TIME" -f "%e %M %U %S" -o "$dir/time.txt" "$CAREBOOK" build --root "$dir" --out "$dir/public" \
             --index "$dir/index" --timings --quiet 2>"$dir/timings.txt" || die "build of $n failed: $(cat "$dir/timings.txt")"
-        read -r wall kb <"$dir/time.txt"
+        read -r wall kb user sys <"$dir/time.txt"
+        cpu+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
         s=$(sed -n 's/^timing: pamphlet: \([0-9.]*\) s$/\1/p' "$dir/timings.txt")
         [ -n "$s" ] || die "no pamphlet timing in: $(cat "$dir/timings.txt")"
         stage+=("$s") whole+=("$wall") rss+=("$kb")
-        log "  run $r: pamphlet $s s, whole build $wall s, peak $(mib "$kb")"
+        log "  run $r: pamphlet $s s, whole build $wall s (CPU ${cpu[-1]} s), peak $(mib "$kb")"
     done
     pdf=$dir/public/pamphlet.pdf
     pages=$(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
@@ -72,7 +74,7 @@ for n in $SIZES; do
         read -r _ kb <"$dir/time.txt"
         off_rss+=("$kb")
     done
-    rows+="| $(thousands "$n") | $pages | $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(median "${stage[@]}") s | $(median "${whole[@]}") s | $(mib "$(maximum "${rss[@]}")") | $(mib "$(maximum "${off_rss[@]}")") |"$'\n'
+    rows+="| $(thousands "$n") | $pages | $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(median "${stage[@]}") s | $(median "${whole[@]}") s | $(median "${cpu[@]}") s | $(mib "$(maximum "${rss[@]}")") | $(mib "$(maximum "${off_rss[@]}")") |"$'\n'
 done
 
 section=$(cat <<EOF
@@ -87,11 +89,14 @@ in 8 areas, 12 meetings, 5 windows, 3 free pages), built $RUNS times each with
 "pamphlet" is the median of the build's own \`timing: pamphlet\` line (typst layout and PDF export,
 fonts included); "whole build" the median wall time of the build (site, search indexes and pamphlet);
 peak memory is the largest RSS of the build by \`/usr/bin/time\`, with the pamphlet and, for
-comparison, the same guidebook with \`[pamphlet] enabled = false\`.
-Targets (issue 4): 1,000 facilities under 1 s; 10,000 under 5 s with peak memory under 1 GiB.
+comparison, the same guidebook with \`[pamphlet] enabled = false\`. "build CPU" is the median
+user + system CPU time of the whole build (all threads), which the machine's other load
+affects less than wall time: load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after.
+Targets (issue 4, kept by issue 22 with hours, departments and liaison rows): 1,000 facilities
+under 1 s; 10,000 under 5 s with peak memory under 1 GiB.
 
-| facilities | pages | PDF size | pamphlet | whole build | peak memory | peak memory without pamphlet |
-|---:|---:|---:|---:|---:|---:|---:|
+| facilities | pages | PDF size | pamphlet | whole build | build CPU | peak memory | peak memory without pamphlet |
+|---:|---:|---:|---:|---:|---:|---:|---:|
 $rows
 <!-- pamphlet-bench:end -->
 EOF

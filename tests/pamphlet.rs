@@ -62,6 +62,32 @@ fn header(page: &str) -> String {
         .to_string()
 }
 
+/// The section a page's running header names: it stands on the outer side,
+/// after the guidebook's title on odd (right-hand) pages and before it on
+/// even ones. `number` is the page's number, from 1.
+fn section(page: &str, number: usize) -> String {
+    let h = header(page);
+    let parts: Vec<&str> = h
+        .split("  ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let part = if number % 2 == 1 {
+        parts.last()
+    } else {
+        parts.first()
+    };
+    part.map_or(String::new(), |p| p.to_string())
+}
+
+/// The index (from 0) of the first page whose running header names `title`.
+fn page_of_section(s: &Sample, title: &str) -> Option<usize> {
+    s.pages
+        .iter()
+        .enumerate()
+        .position(|(i, p)| section(p, i + 1) == title)
+}
+
 /// The sample guidebook, built once for the tests of this file.
 struct Sample {
     _dir: TempDir,
@@ -170,7 +196,7 @@ fn every_record_is_printed() {
 }
 
 #[test]
-fn featured_window_comes_before_the_contents() {
+fn contents_come_first_then_the_featured_windows() {
     let s = sample();
     let room = s
         .pages
@@ -180,13 +206,10 @@ fn featured_window_comes_before_the_contents() {
                 .contains("在宅医療・介護連携相談支援室一般社団法人東成区医師会TEL06-0000-0001")
         })
         .expect("the consultation room's card with its phone");
-    let toc = s
-        .pages
-        .iter()
-        .position(|p| header(p).ends_with("目次"))
-        .expect("a contents page");
+    let toc = page_of_section(s, "目次").expect("a contents page");
+    assert_eq!(toc, 1, "the contents are not the page after the cover");
     assert!(
-        room < toc,
+        toc < room,
         "room on page {}, contents on {}",
         room + 1,
         toc + 1
@@ -205,11 +228,7 @@ fn featured_window_comes_before_the_contents() {
 
 /// (title, printed page) of each contents entry.
 fn contents(s: &Sample) -> Vec<(String, usize)> {
-    let toc = s
-        .pages
-        .iter()
-        .find(|p| header(p).ends_with("目次"))
-        .expect("a contents page");
+    let toc = &s.pages[page_of_section(s, "目次").expect("a contents page")];
     let mut entries = Vec::new();
     for line in toc.lines().skip(1) {
         let line = line.trim();
@@ -219,7 +238,13 @@ fn contents(s: &Sample) -> Vec<(String, usize)> {
         let Ok(page) = num.parse::<usize>() else {
             continue;
         };
-        let title = head.trim_end_matches(['.', ' ', '．']).trim().to_string();
+        // A facility type's entry starts with its number, that of its tab.
+        let title = head
+            .trim_end_matches(['.', ' ', '．'])
+            .trim()
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim()
+            .to_string();
         if !title.is_empty() {
             entries.push((title, page));
         }
@@ -257,8 +282,9 @@ fn contents_page_numbers_are_where_sections_start() {
                 == page.to_string(),
             "page {page} does not print its number:\n{here}"
         );
-        assert!(
-            header(here).ends_with(title.as_str()),
+        assert_eq!(
+            &section(here, *page),
+            title,
             "{title}: contents say page {page}, whose header is {:?}",
             header(here)
         );
@@ -266,9 +292,9 @@ fn contents_page_numbers_are_where_sections_start() {
             squeeze(here).contains(&squeeze(title)),
             "{title} is not on page {page}"
         );
-        let before = header(&s.pages[page - 2]);
+        let before = section(&s.pages[page - 2], page - 1);
         assert!(
-            !before.ends_with(title.as_str()),
+            before != *title,
             "{title} already runs on page {} ({before:?})",
             page - 1
         );
@@ -278,11 +304,7 @@ fn contents_page_numbers_are_where_sections_start() {
 #[test]
 fn index_page_numbers_point_at_the_records() {
     let s = sample();
-    let first_index = s
-        .pages
-        .iter()
-        .position(|p| header(p).ends_with("索引"))
-        .expect("an index");
+    let first_index = page_of_section(s, "索引").expect("an index");
     let names = sample_names();
     // Index lines: "name ........ 12" (two columns per line with -layout).
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
@@ -383,10 +405,19 @@ fn long_names_and_many_capabilities_stay_inside_the_margins() {
     assert!((width - 595.28).abs() < 1.0 && (height - 841.89).abs() < 1.0);
     // The outer margin is the narrower one: 16 mm.
     let margin = 16.0 / 25.4 * 72.0 - 1.0;
+    // Only the thumb tabs' numbers stand in the outer margin, on the tab
+    // (4 to 12 mm from the edge).
+    let mm = 72.0 / 25.4;
+    let on_tab = |x0: f64, x1: f64, t: &str| {
+        t.bytes().all(|b| b.is_ascii_digit())
+            && ((x0 >= 4.0 * mm && x1 <= 12.0 * mm)
+                || (x0 >= width - 12.0 * mm && x1 <= width - 4.0 * mm))
+    };
     let outside: Vec<_> = words
         .iter()
-        .filter(|(_, x0, y0, x1, y1, _)| {
-            *x0 < margin || *x1 > width - margin || *y0 < 0.0 || *y1 > height
+        .filter(|(_, x0, y0, x1, y1, t)| {
+            (*x0 < margin || *x1 > width - margin || *y0 < 0.0 || *y1 > height)
+                && !on_tab(*x0, *x1, t)
         })
         .collect();
     assert!(
@@ -407,8 +438,21 @@ fn capability_marks_sit_under_their_headings() {
     let out = dir.path().join("public");
     build(&fixture("pamphlet"), &out);
     let (_, _, words) = word_boxes(&out.join("pamphlet.pdf"));
-    // The clinic table: its rows of marks, top to bottom.
-    let marks: Vec<&WordBox> = words.iter().filter(|w| w.5 == "○" || w.5 == "－").collect();
+    // The clinic table: its rows of marks, top to bottom. A mark of the key
+    // above the table ("○ 対応できる") is followed by words on its line.
+    let is_mark = |w: &WordBox| w.5 == "○" || w.5 == "－";
+    let marks: Vec<&WordBox> = words
+        .iter()
+        .filter(|w| is_mark(w))
+        .filter(|w| {
+            words
+                .iter()
+                .filter(|o| o.0 == w.0 && (o.2 - w.2).abs() < 1.0 && o.1 > w.3)
+                .all(is_mark)
+        })
+        // The mark columns are on the right half of the page.
+        .filter(|w| w.1 > 595.28 / 2.0)
+        .collect();
     assert!(!marks.is_empty(), "no ○/－ marks in the pamphlet");
     let page = marks[0].0;
     let mut rows: Vec<Vec<&WordBox>> = Vec::new();
@@ -418,6 +462,8 @@ fn capability_marks_sit_under_their_headings() {
             _ => rows.push(vec![w]),
         }
     }
+    // (The type with twenty capabilities lists them as words, or one －.)
+    rows.retain(|r| r.len() > 1);
     let lines: Vec<String> = rows
         .iter()
         .map(|r| r.iter().map(|w| w.5.as_str()).collect())
@@ -431,8 +477,8 @@ fn capability_marks_sit_under_their_headings() {
             assert!((x_centre(w) - c).abs() < 0.5, "{w:?} is not under {c}");
         }
     }
-    // The headings above them: each column's label, read top to bottom,
-    // centred over its marks.
+    // The headings above them: each column's label, turned to read top to
+    // bottom as one word (no stacked digits), centred over its marks.
     let top = rows[0][0].2;
     let left = centres[0] - 8.4;
     let heading: Vec<&WordBox> = words
@@ -553,4 +599,477 @@ fn site_links_the_pamphlet() {
     let s = sample();
     let home = std::fs::read_to_string(s.out.join("index.html")).unwrap();
     assert!(home.contains("href=\"pamphlet.pdf\""), "{home}");
+    // The type's description, as in print, heads its web list page.
+    let clinics = std::fs::read_to_string(s.out.join("types/clinic.html")).unwrap();
+    assert!(clinics.contains("<p class=\"type-description\">身近なかかりつけ医です。"));
+    assert!(squeeze(&s.raw.concat()).contains("身近なかかりつけ医です。"));
+}
+
+/// Facilities of the sample guidebook as written in content/: (name, YAML).
+fn sample_facilities() -> Vec<(String, serde_yaml::Value)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("content/facilities")) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") => std::fs::read_to_string(path).unwrap(),
+            // Front matter of a Markdown facility.
+            Some("md") => std::fs::read_to_string(path)
+                .unwrap()
+                .split("---")
+                .nth(1)
+                .unwrap()
+                .to_string(),
+            _ => continue,
+        };
+        let v: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        out.push((v["name"].as_str().unwrap().to_string(), v));
+    }
+    assert!(out.len() > 40, "sample facilities not found");
+    out
+}
+
+/// "09:00" as printed: "9:00".
+fn short_time(t: &str) -> String {
+    t.strip_prefix('0').unwrap_or(t).to_string()
+}
+
+#[test]
+fn every_facility_prints_its_hours_departments_and_liaison() {
+    let s = sample();
+    let (mut hours, mut liaisons) = (0, 0);
+    for (name, f) in sample_facilities() {
+        // Rows are never split: the whole record is on the page of its name.
+        let page = s
+            .raw
+            .iter()
+            .map(|p| squeeze(p))
+            .find(|p| p.contains(&squeeze(&name)))
+            .unwrap_or_else(|| panic!("{name} is not printed"));
+        let at = page.find(&squeeze(&name)).unwrap();
+        // What follows the name, up to the next row.
+        let row: String = page[at..].chars().take(400).collect();
+        if let Some(list) = f["hours"].as_sequence() {
+            for h in list {
+                let span = format!(
+                    "{}～{}",
+                    short_time(h["open"].as_str().unwrap()),
+                    short_time(h["close"].as_str().unwrap())
+                );
+                assert!(row.contains(&span), "{name}: hours {span} missing: {row}");
+            }
+            assert!(row.contains("受付"), "{name}: no 受付 label: {row}");
+            hours += 1;
+        }
+        if let Some(note) = f["hours_note"].as_str() {
+            assert!(row.contains(&squeeze(note)), "{name}: note missing: {row}");
+        }
+        if let Some(deps) = f["departments"].as_sequence() {
+            let want = squeeze(
+                &deps
+                    .iter()
+                    .map(|d| d.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+            );
+            assert!(
+                row.contains(&format!("科目{want}")),
+                "{name}: {want}: {row}"
+            );
+        }
+        if let Some(l) = f["liaison"].as_mapping() {
+            let parts: Vec<String> = ["contact", "method", "hours"]
+                .iter()
+                .filter_map(|k| l.get(*k).and_then(|v| v.as_str()).map(squeeze))
+                .collect();
+            let want = format!("連携窓口{}", parts.join("／"));
+            assert!(row.contains(&want), "{name}: {want} missing: {row}");
+            liaisons += 1;
+        }
+    }
+    assert!(
+        hours > 40 && liaisons > 15,
+        "{hours} with hours, {liaisons} with liaison"
+    );
+}
+
+#[test]
+fn the_key_is_on_every_table_page() {
+    let s = sample();
+    let mut table_pages = 0;
+    for (i, page) in s.pages.iter().enumerate() {
+        let text = squeeze(page);
+        let headers = text
+            .matches("名称・電話・所在地・受付時間・連携窓口")
+            .count();
+        let keys = text
+            .matches("○対応できる－対応していない・確認できていない")
+            .count();
+        assert_eq!(
+            headers,
+            keys,
+            "page {}: {headers} tables, {keys} keys",
+            i + 1
+        );
+        if headers > 0 {
+            table_pages += 1;
+        }
+        // A page of clinics explains every short label, one per line.
+        if section(page, i + 1) == "診療所" {
+            for line in [
+                "中心静脈＝中心静脈栄養（IVH）",
+                "24時間＝24時間対応（在宅療養支援診療所）",
+            ] {
+                assert!(
+                    page.lines().any(|l| squeeze(l).contains(line)),
+                    "page {}: no key line {line}:\n{page}",
+                    i + 1
+                );
+            }
+        }
+    }
+    // Every type's table, and the pages it runs on.
+    assert!(table_pages >= 7, "only {table_pages} pages with a table");
+}
+
+#[test]
+fn running_header_and_page_number_stand_on_the_outer_side() {
+    let s = sample();
+    let (width, height, words) = word_boxes(&s.pdf);
+    let n = s.pages.len();
+    // Every page but the covers has both.
+    for p in 2..n {
+        let name = section(&s.pages[p - 1], p);
+        assert!(!name.is_empty(), "page {p} has no running header");
+        let first = name.split_whitespace().next().unwrap();
+        let head = words
+            .iter()
+            .find(|w| w.0 == p && w.4 < 22.0 / 25.4 * 72.0 && w.5 == first)
+            .unwrap_or_else(|| panic!("page {p}: header word {first} not found"));
+        let number = words
+            .iter()
+            .filter(|w| w.0 == p && w.2 > height - 20.0 / 25.4 * 72.0)
+            .find(|w| w.5 == p.to_string())
+            .unwrap_or_else(|| panic!("page {p}: no page number in the footer"));
+        for (what, w) in [("header", head), ("page number", number)] {
+            if p % 2 == 1 {
+                assert!(
+                    w.1 > width / 2.0,
+                    "odd page {p}: {what} {w:?} not on the right"
+                );
+            } else {
+                assert!(
+                    w.3 < width / 2.0,
+                    "even page {p}: {what} {w:?} not on the left"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn page_count_is_a_multiple_of_four_with_no_blank_page_and_a_back_cover() {
+    let s = sample();
+    let n = s.pages.len();
+    assert_eq!(n % 4, 0, "{n} pages");
+    for (i, p) in s.pages.iter().enumerate() {
+        assert!(!p.trim().is_empty(), "page {} is blank", i + 1);
+    }
+    // Notes pages pad the booklet, after the index.
+    let index = page_of_section(s, "索引").unwrap();
+    for (i, p) in s.pages.iter().enumerate().take(n - 1).skip(index + 1) {
+        let sec = section(p, i + 1);
+        assert!(sec == "索引" || sec == "メモ", "page {}: {sec}", i + 1);
+    }
+    // The back cover: the consultation room, the website, the colophon.
+    let back = squeeze(&s.pages[n - 1]);
+    for want in [
+        "在宅医療・介護連携相談支援室",
+        "TEL06-0000-0001",
+        "FAX06-0000-0002",
+        "月～金9:00～17:00",
+        "〒537-0025",
+        "https://example.org/guidebook/",
+        "発行日2026年10月",
+        "発行東成区医師会",
+    ] {
+        assert!(back.contains(want), "back cover lacks {want}: {back}");
+    }
+}
+
+#[test]
+fn the_pdf_is_sound_and_its_text_reads_in_order() {
+    let s = sample();
+    let out = Command::new("qpdf")
+        .args(["--check", s.pdf.to_str().unwrap()])
+        .output()
+        .expect("qpdf (apt-get install qpdf; tests/run.sh installs it)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "qpdf --check: {report}");
+    assert!(
+        report.contains("No syntax or stream encoding errors"),
+        "{report}"
+    );
+    // No invisible word joiner before the contents' page numbers.
+    let plain = poppler("pdftotext", &[s.pdf.to_str().unwrap(), "-"]);
+    assert!(!plain.contains('\u{2060}'), "U+2060 in the text");
+    // In pdftotext's reading order, a row's marks follow its phone number,
+    // on the name's line, before the next facility.
+    let line = plain
+        .lines()
+        .find(|l| l.contains("TEL 06-0000-2060"))
+        .expect("今里駅前内科's phone");
+    let marks: String = line.chars().filter(|c| matches!(c, '○' | '－')).collect();
+    assert_eq!(marks.chars().count(), 10, "{line}");
+}
+
+#[test]
+fn the_index_lists_each_record_once_with_all_its_pages() {
+    let s = sample();
+    let first = page_of_section(s, "索引").unwrap();
+    let index: Vec<String> = s.pages[first..]
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| section(p, first + i + 1) == "索引")
+        .flat_map(|(_, p)| p.lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let names: std::collections::BTreeSet<String> =
+        sample_names().into_iter().map(|(n, _)| n).collect();
+    for name in &names {
+        // An entry is the name, a dotted leader and page numbers.
+        let entries = index
+            .iter()
+            .flat_map(|l| {
+                l.match_indices(name.as_str())
+                    .map(move |(at, _)| &l[at + name.len()..])
+            })
+            .filter(|rest| {
+                rest.trim_start_matches([' ', '.'])
+                    .starts_with(|c: char| c.is_ascii_digit())
+                    && rest.starts_with([' ', '.'])
+            })
+            .count();
+        assert!(entries <= 1, "{name} is in the index {entries} times");
+    }
+    // The 地域包括支援センター is a facility and a window: one entry, two pages.
+    let line = index
+        .iter()
+        .find(|l| l.contains("東成区北部地域包括支援センター"))
+        .expect("an index entry for the centre");
+    let after = line.split("東成区北部地域包括支援センター").nth(1).unwrap();
+    let pages: String = after
+        .trim_start_matches([' ', '.'])
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == ' ')
+        .collect();
+    assert_eq!(pages.split(',').count(), 2, "{line}");
+    // Topics from the windows and the free pages.
+    let all = squeeze(&index.concat());
+    assert!(all.contains("相談の内容・テーマ"), "{all}");
+    for topic in ["人生会議（ACP）とは", "退院支援", "看取り"] {
+        assert!(all.contains(topic), "no topic {topic}");
+    }
+}
+
+#[test]
+fn floors_times_and_departments_are_never_split_across_lines() {
+    let s = sample();
+    let raw = s.raw.concat();
+    let mut buildings = 0;
+    for (name, f) in sample_facilities() {
+        if let Some(b) = f["address"]["building"].as_str() {
+            buildings += 1;
+            // Its words stand on one line (pdftotext puts a space between
+            // kanji and digits).
+            let whole = raw.lines().any(|l| squeeze(l).contains(&squeeze(b)));
+            assert!(whole, "{name}: building {b} is broken across lines");
+        }
+        for d in f["departments"].as_sequence().into_iter().flatten() {
+            let d = d.as_str().unwrap();
+            assert!(
+                raw.lines().any(|l| squeeze(l).contains(d)),
+                "{name}: department {d} is broken across lines"
+            );
+        }
+    }
+    assert!(buildings >= 5);
+    for (i, line) in raw.lines().enumerate() {
+        let line = line.trim_end();
+        assert!(
+            !line.ends_with('～'),
+            "a time range broken after line {i}: {line}"
+        );
+    }
+}
+
+#[test]
+fn stale_records_are_marked_with_a_footnote() {
+    let s = sample();
+    let text = squeeze(&s.raw.concat());
+    let mut stale = 0;
+    for (name, f) in sample_facilities() {
+        let verified = f["verified"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                serde_yaml::to_string(&f["verified"])
+                    .unwrap()
+                    .trim()
+                    .to_string()
+            });
+        // as_of 2026-10-01, stale after 12 months.
+        let is_stale = verified.as_str() < "2025-10-01";
+        let marked = text.contains(&format!("{}※", squeeze(&name)));
+        assert_eq!(marked, is_stale, "{name} (verified {verified})");
+        stale += usize::from(is_stale);
+    }
+    assert!(stale >= 2, "the sample has {stale} stale records");
+    assert!(text.contains("※掲載情報の確認が12か月以上前"));
+}
+
+/// The fixture with settings added under [pamphlet], and a stale record.
+fn fixture_with(dir: &TempDir, settings: &str) -> std::path::PathBuf {
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    let toml = root.join("carebook.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{base}\n[pamphlet]\n{settings}\n")).unwrap();
+    let kaede = root.join("content/facilities/kaede.yaml");
+    let text = std::fs::read_to_string(&kaede).unwrap();
+    let old = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("verified:") {
+                "verified: 2024-01-10"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&kaede, old).unwrap();
+    // A capability after consultation (the third mark).
+    let aoba = root.join("content/facilities/aoba.yaml");
+    let text = std::fs::read_to_string(&aoba).unwrap();
+    std::fs::write(&aoba, format!("{text}consult: [c01]\n")).unwrap();
+    root
+}
+
+#[test]
+fn settings_group_by_area_large_type_omit_stale_and_pdf_a() {
+    let dir = TempDir::new("pamphlet-settings");
+    let root = fixture_with(
+        &dir,
+        "group_by = \"area\"\nsize = \"large\"\nstale = \"omit\"\npdf_standard = \"a-2a\"\nedition = \"第2版\"",
+    );
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let pdf = out.join("pamphlet.pdf");
+    let text = squeeze(&raw_pages(&pdf).concat());
+    let kaede = std::fs::read_to_string(root.join("content/facilities/kaede.yaml")).unwrap();
+    let kaede_name = kaede
+        .lines()
+        .find_map(|l| l.strip_prefix("name:"))
+        .unwrap()
+        .trim();
+    assert!(
+        !text.contains(&squeeze(kaede_name)),
+        "the stale {kaede_name} is printed"
+    );
+    assert!(text.contains("大きな文字版") && text.contains("第2版"));
+    // あおば: c00 and c02, c01 after consultation; the key says what △ is.
+    assert!(text.contains("○△○－－－－－－－－－"), "{text}");
+    assert!(text.contains("△要相談"), "{text}");
+    // One sub-heading per area in the clinic table, 北部 before 南部, with
+    // the long name (北部) before あおば (南部) although あ sorts first.
+    let north = text.find("北部").unwrap();
+    let long = text.find("医療法人社団東成区健康長寿推進会").unwrap();
+    let aoba = text.find("あおば診療所").unwrap();
+    assert!(north < long && long < aoba, "{north} {long} {aoba}");
+    // PDF/A-2a, as typst checked it when writing.
+    let meta = poppler("pdfinfo", &["-meta", pdf.to_str().unwrap()]);
+    assert!(
+        meta.contains("pdfaid:part") && meta.contains(">2<") || meta.contains("pdfaid:part=\"2\""),
+        "{meta}"
+    );
+    assert!(
+        meta.contains("pdfaid:conformance")
+            && (meta.contains(">A<") || meta.contains("conformance=\"A\"")),
+        "{meta}"
+    );
+
+    // No bleed: the page is the trim.
+    let info = poppler("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let media = info.lines().find(|l| l.starts_with("MediaBox")).unwrap();
+    let trim = info.lines().find(|l| l.starts_with("TrimBox")).unwrap();
+    let numbers = |l: &str| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
+    assert_eq!(numbers(media), numbers(trim), "{info}");
+    assert_eq!(numbers(media), "0.00 0.00 595.28 841.89", "{info}");
+
+    // An area map in the pamphlet folder is placed on the area key.
+    let dir2 = TempDir::new("pamphlet-map");
+    let root = fixture_with(&dir2, "");
+    std::fs::create_dir_all(root.join("pamphlet")).unwrap();
+    std::fs::write(
+        root.join("pamphlet/area-map.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 50\"><rect width=\"100\" height=\"50\" fill=\"#ccc\"/><text x=\"10\" y=\"30\">MAPTEXT</text></svg>",
+    )
+    .unwrap();
+    let out = dir2.path().join("public");
+    build(&root, &out);
+    let pages = pages(&out.join("pamphlet.pdf"));
+    let key = pages
+        .iter()
+        .find(|p| p.contains("地域と町名"))
+        .expect("an area key");
+    assert!(key.contains("MAPTEXT"), "{key}");
+
+    // Wrong words are reported at their place, with a did-you-mean.
+    let dir = TempDir::new("pamphlet-bad-settings");
+    let root = fixture_with(
+        &dir,
+        "group_by = \"aera\"\nstale = \"hide\"\nsort_ignore_prefixes = [\"医療法人\"]",
+    );
+    let o = carebook(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    let lines = std::fs::read_to_string(root.join("carebook.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        err.contains(&format!(
+            "carebook.toml:{}:12: error: pamphlet group_by \"aera\" is not one of kana, area",
+            lines - 2
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `area`?"), "{err}");
+    assert!(
+        err.contains("pamphlet stale \"hide\" is not one of mark, omit, show"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sort_ignore_prefixes: \"医療法人\" is not a reading in kana"),
+        "{err}"
+    );
+}
+
+#[test]
+fn corporate_prefixes_do_not_decide_the_order() {
+    let dir = TempDir::new("pamphlet-prefixes");
+    let out = dir.path().join("public");
+    build(&fixture("pamphlet"), &out);
+    let pages = pages(&out.join("pamphlet.pdf"));
+    let index = pages
+        .iter()
+        .find(|p| p.contains("索引") && p.contains("医療法人社団"))
+        .unwrap();
+    // 医療法人社団東成区… is read ひがしなりく…: under は, not あ.
+    let lines: Vec<&str> = index.lines().map(str::trim).collect();
+    let ha = lines.iter().position(|l| *l == "は").expect("a は heading");
+    let long = lines
+        .iter()
+        .position(|l| l.starts_with("医療法人社団"))
+        .unwrap();
+    assert!(long > ha, "{index}");
 }

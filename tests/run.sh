@@ -4,7 +4,7 @@
 #
 # The tests need Debian's chromium (browser and search tests), Node.js 20
 # or newer with npm (search tests), poppler-utils (pamphlet and print
-# tests) and strace (the interrupted-build test). As root with apt-get, a
+# tests), qpdf (the pamphlet's PDF structure) and strace (the interrupted-build test). As root with apt-get, a
 # missing one is installed; otherwise the script names the packages to
 # install and stops, before any test runs.
 set -euo pipefail
@@ -14,6 +14,7 @@ missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || [ -x /usr/bin/chromium ] || missing+=(chromium)
 have pdftotext || missing+=(poppler-utils)
+have qpdf || missing+=(qpdf)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have strace || missing+=(strace)

@@ -59,6 +59,25 @@ pub struct RawPamphlet {
     /// One PDF per area (`pamphlet-north.pdf`, …) instead of one for all.
     #[serde(default)]
     pub per_area: bool,
+    /// Facilities of a type in one 五十音 list ("kana") or by area ("area").
+    pub group_by: Option<Spanned<String>>,
+    /// Type size: "normal" (10.5 pt) or "large" (12 pt).
+    pub size: Option<Spanned<String>>,
+    /// Stale records: "mark" (※ and a footnote), "omit" or "show".
+    pub stale: Option<Spanned<String>>,
+    /// Each facility type starts a new page.
+    #[serde(default)]
+    pub new_page: bool,
+    /// Readings (kana) of corporate prefixes the 五十音 order skips.
+    pub sort_ignore_prefixes: Option<Vec<Spanned<String>>>,
+    /// Printed in the colophon, e.g. "第3版".
+    pub edition: Option<String>,
+    /// The third mark of the capability columns: a capability a facility
+    /// lists under `consult:` (e.g. "△" = "要相談").
+    pub consult_mark: Option<Spanned<String>>,
+    pub consult_label: Option<String>,
+    /// "none" (CMYK colours, the default) or a PDF/A level: "a-2a", "a-2u", "a-2b".
+    pub pdf_standard: Option<Spanned<String>>,
 }
 
 /// `[opendata]`: the lists published under the site's `opendata/`.
@@ -101,6 +120,15 @@ impl Default for RawPamphlet {
             types: Vec::new(),
             areas: Vec::new(),
             per_area: false,
+            group_by: None,
+            size: None,
+            stale: None,
+            new_page: false,
+            sort_ignore_prefixes: None,
+            edition: None,
+            consult_mark: None,
+            consult_label: None,
+            pdf_standard: None,
         }
     }
 }

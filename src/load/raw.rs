@@ -134,6 +134,8 @@ pub struct Facility {
     pub hours_note: Option<String>,
     pub departments: Option<Vec<String>>,
     pub capabilities: Option<Vec<String>>,
+    /// Capabilities offered after consultation (要相談, printed △).
+    pub consult: Option<Vec<String>>,
     pub liaison: Option<Liaison>,
     /// A schema.org type for this record instead of its facility type's.
     pub schema: Option<String>,

@@ -88,6 +88,23 @@ pub struct Pamphlet {
     /// Indexes into `Config::areas`, in configured order.
     pub areas: Vec<usize>,
     pub per_area: bool,
+    /// One sub-list per area inside each type, instead of one 五十音 list.
+    pub group_by_area: bool,
+    /// 12 pt type for a large-print edition.
+    pub large: bool,
+    pub stale: Stale,
+    /// Each facility type starts a new page.
+    pub new_page: bool,
+    /// Readings the 五十音 order skips at the start of a name (医療法人 …),
+    /// longest first.
+    pub sort_ignore_prefixes: Vec<String>,
+    /// 「第3版」, for the colophon; may be empty.
+    pub edition: String,
+    /// The third mark (△) and what it means (要相談).
+    pub consult_mark: String,
+    pub consult_label: String,
+    /// The PDF/A level to write ("a-2a", "a-2u", "a-2b"); none: CMYK colours.
+    pub pdf_standard: Option<&'static str>,
 }
 
 /// What the open-data export says about its terms.
@@ -111,6 +128,34 @@ pub fn default_import(key: &str) -> (&'static [&'static str], &'static [u16]) {
         _ => (&[], &[]),
     }
 }
+/// What the pamphlet does with records not verified within
+/// `stale_after_months`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// ※ after the name, explained in a footnote.
+    Mark,
+    /// Left out.
+    Omit,
+    /// Printed like the others.
+    Show,
+}
+
+/// Corporate prefixes skipped by the 五十音 order unless the settings say
+/// otherwise.
+pub const DEFAULT_SORT_PREFIXES: &[&str] = &[
+    "いりょうほうじんしゃだん",
+    "いりょうほうじんざいだん",
+    "いりょうほうじん",
+    "しゃかいふくしほうじん",
+    "いっぱんしゃだんほうじん",
+    "こうえきしゃだんほうじん",
+    "いっぱんざいだんほうじん",
+    "こうえきざいだんほうじん",
+    "とくていひえいりかつどうほうじん",
+    "かぶしきがいしゃ",
+    "ゆうげんがいしゃ",
+    "ごうどうがいしゃ",
+];
 
 /// One PDF to make: its file name and the area it is limited to.
 #[derive(Debug, Clone, Hash)]
@@ -458,11 +503,112 @@ fn pamphlet(
     };
     let types = pick(&raw.types, type_ix, "type");
     let areas = pick(&raw.areas, area_ix, "area");
+    let group_by = choice(src, &raw.group_by, "group_by", &["kana", "area"], errs);
+    let size = choice(src, &raw.size, "size", &["normal", "large"], errs);
+    let stale = choice(src, &raw.stale, "stale", &["mark", "omit", "show"], errs);
+    const STANDARDS: &[&str] = &["none", "a-2a", "a-2u", "a-2b"];
+    let pdf_standard = choice(src, &raw.pdf_standard, "pdf_standard", STANDARDS, errs)
+        .and_then(|s| STANDARDS.iter().copied().find(|x| *x == s && *x != "none"));
+    let mut prefixes: Vec<String> = match &raw.sort_ignore_prefixes {
+        None => DEFAULT_SORT_PREFIXES.iter().map(|s| s.to_string()).collect(),
+        Some(list) => list
+            .iter()
+            .filter_map(|p| match check_kana(p.get_ref().trim()) {
+                Ok(()) if !p.get_ref().trim().is_empty() => {
+                    Some(crate::model::kana::to_hiragana(p.get_ref().trim()))
+                }
+                _ => {
+                    errs.push(
+                        src.error(
+                            p,
+                            format!(
+                                "sort_ignore_prefixes: \"{}\" is not a reading in kana",
+                                p.get_ref()
+                            ),
+                        )
+                        .with_hint("write the reading of the prefix as it starts the records' kana, e.g. \"いりょうほうじん\" for 医療法人"),
+                    );
+                    None
+                }
+            })
+            .collect(),
+    };
+    // The longest first, so that 医療法人社団 is skipped whole.
+    prefixes.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    let consult_mark = match &raw.consult_mark {
+        None => "△".to_string(),
+        Some(m) => {
+            let t = m.get_ref().trim();
+            if t.chars().count() != 1 || t == "○" || t == "－" {
+                errs.push(
+                    src.error(
+                        m,
+                        format!(
+                            "consult_mark \"{}\" is not one character other than ○ and －",
+                            m.get_ref()
+                        ),
+                    )
+                    .with_hint(
+                        "the third mark sits in a one-character column, e.g. consult_mark = \"△\"",
+                    ),
+                );
+            }
+            t.to_string()
+        }
+    };
     Pamphlet {
         enabled: raw.enabled,
         file: file.clone(),
         types,
         areas,
         per_area: raw.per_area,
+        group_by_area: group_by == Some("area"),
+        large: size == Some("large"),
+        stale: match stale {
+            Some("omit") => Stale::Omit,
+            Some("show") => Stale::Show,
+            _ => Stale::Mark,
+        },
+        new_page: raw.new_page,
+        sort_ignore_prefixes: prefixes,
+        edition: raw.edition.as_deref().unwrap_or("").trim().to_string(),
+        consult_mark,
+        consult_label: raw
+            .consult_label
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("要相談")
+            .to_string(),
+        pdf_standard,
+    }
+}
+
+/// A setting that is one of a few words: the word, or an error at its
+/// position with a did-you-mean (and `None`).
+fn choice<'a>(
+    src: &ConfigSource,
+    value: &'a Option<toml::Spanned<String>>,
+    key: &str,
+    allowed: &[&'a str],
+    errs: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
+    let v = value.as_ref()?;
+    match allowed.iter().find(|a| **a == v.get_ref().as_str()) {
+        Some(a) => Some(a),
+        None => {
+            errs.push(
+                src.error(
+                    v,
+                    format!(
+                        "pamphlet {key} \"{}\" is not one of {}",
+                        v.get_ref(),
+                        allowed.join(", ")
+                    ),
+                )
+                .with_hint(crate::diag::suggest(v.get_ref(), "allowed", allowed)),
+            );
+            None
+        }
     }
 }

@@ -106,6 +106,8 @@ pub struct Facility {
     pub departments: Vec<String>,
     /// Bit i set: the type's capability i.
     pub capabilities: u64,
+    /// Bit i set: capability i after consultation (要相談), from `consult:`.
+    pub consult: u64,
     pub liaison: Option<Liaison>,
     /// A schema.org type set by the record, instead of its type's.
     pub schema: Option<String>,

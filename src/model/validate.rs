@@ -543,22 +543,34 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
     });
     let contact = c.contact(r.phone, r.fax, r.email, r.url, r.hours, r.hours_note);
     let mut capabilities = 0u64;
+    let mut consult = 0u64;
     if let Some(t) = ftype.map(|k| &cfg.types[k]) {
         let known: Vec<&str> = t.capabilities.iter().map(|c| c.key.as_str()).collect();
-        for (i, cap) in r.capabilities.unwrap_or_default().iter().enumerate() {
+        let lists = [("capabilities", r.capabilities), ("consult", r.consult)];
+        for (field, cap, i) in lists.into_iter().flat_map(|(field, list)| {
+            let list = list.unwrap_or_default();
+            list.into_iter()
+                .enumerate()
+                .map(move |(i, c)| (field, c, i))
+        }) {
+            let cap = &cap;
             match t.capability_index(cap) {
                 Some(bit) => {
-                    if capabilities & (1 << bit) != 0 {
+                    if (capabilities | consult) & (1 << bit) != 0 {
                         c.error(
-                            &format!("capabilities[{i}]"),
+                            &format!("{field}[{i}]"),
                             format!("capability \"{cap}\" is listed twice"),
                             "remove the repeated entry",
                         );
                     }
-                    capabilities |= 1 << bit;
+                    if field == "consult" {
+                        consult |= 1 << bit;
+                    } else {
+                        capabilities |= 1 << bit;
+                    }
                 }
                 None => c.error(
-                    &format!("capabilities[{i}]"),
+                    &format!("{field}[{i}]"),
                     format!("unknown capability \"{cap}\" for type \"{}\"", t.key),
                     suggest(cap, &format!("capabilities of {}", t.key), &known),
                 ),
@@ -597,6 +609,7 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
                 contact,
                 departments,
                 capabilities,
+                consult,
                 liaison,
                 schema,
                 verified,

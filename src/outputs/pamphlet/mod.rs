@@ -12,7 +12,7 @@ use typst::foundations::Smart;
 use typst::utils::LazyHash;
 use typst::Library;
 use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::config::Edition;
@@ -22,6 +22,10 @@ use crate::outputs::{Problems, Renderer};
 use crate::write::Staging;
 use data::Scope;
 use world::{Fonts, PamphletWorld, MAIN};
+
+/// An area map in the pamphlet folder, placed on the area key page: the
+/// first of these names that exists.
+pub const AREA_MAPS: &[&str] = &["area-map.svg", "area-map.png", "area-map.jpg"];
 
 pub struct Pamphlet {
     theme: Arc<Theme>,
@@ -80,6 +84,10 @@ impl Pamphlet {
                 None => &p.areas,
             },
             edition: edition.area,
+            area_map: AREA_MAPS
+                .iter()
+                .copied()
+                .find(|m| self.theme.pamphlet.contains_key(*m)),
         };
         let json = serde_json::to_vec(&data::data(book, &scope)).expect("plain data serialises");
         let world = PamphletWorld::new(&self.library, &self.fonts, &self.theme, json);
@@ -103,6 +111,15 @@ impl Pamphlet {
         let options = PdfOptions {
             // A stable identifier keeps rebuilds byte-identical.
             ident: Smart::Custom(format!("carebook:{}", edition.file)),
+            // PDF/A when asked for: typst checks it while writing (fonts
+            // embedded, Unicode text, an sRGB output intent, tags for A-2a).
+            standards: PdfStandards::new(&match book.config.pamphlet.pdf_standard {
+                Some("a-2a") => vec![PdfStandard::A_2a],
+                Some("a-2u") => vec![PdfStandard::A_2u],
+                Some("a-2b") => vec![PdfStandard::A_2b],
+                _ => vec![],
+            })
+            .expect("the PDF/A standards are ones typst writes"),
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&document, &options);
