@@ -68,7 +68,7 @@ fn staging_prefix(target: &Path) -> (PathBuf, String) {
 }
 
 /// Whether process `pid` is a running carebook (another build at work).
-fn running(pid: u32) -> bool {
+pub fn running(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }

@@ -72,9 +72,20 @@ impl Problem {
     }
 }
 
-/// A folder of this process's own under the system's temporary folder.
+/// A folder of this process's own under the system's temporary folder;
+/// those of previews that were killed outright are removed on the way.
 fn scratch_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("carebook-serve-{}", std::process::id()));
+    let tmp = std::env::temp_dir();
+    for e in std::fs::read_dir(&tmp)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("carebook-serve-")
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !crate::write::running(pid)) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let dir = tmp.join(format!("carebook-serve-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
