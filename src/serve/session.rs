@@ -18,6 +18,9 @@ use crate::model::Model;
 use crate::outputs::site::{Layout, Route, SiteRenderer};
 use crate::outputs::theme::Theme;
 
+/// Pages rendered before they are written (see `render`).
+const RENDER_BATCH: usize = 2048;
+
 pub struct Session {
     root: PathBuf,
     preview: PathBuf,
@@ -233,31 +236,37 @@ impl Session {
                 (!same).then(|| (r.clone(), layout.path(r), fp))
             })
             .collect();
-        let pages: Vec<Result<(usize, Vec<u8>), Diagnostic>> = todo
-            .par_iter()
-            .enumerate()
-            .map(|(i, (r, _, _))| renderer.render(r, &layout).map(|b| (i, b)))
-            .collect();
-        let mut errors: Vec<Diagnostic> = pages
-            .iter()
-            .filter_map(|p| p.as_ref().err().cloned())
-            .collect();
-        if !errors.is_empty() {
-            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-            return Err(errors);
-        }
-        let written: Vec<std::io::Result<()>> = pages
-            .into_par_iter()
-            .flatten()
-            .map(|(i, bytes)| write_atomic(&self.preview.join(&todo[i].1), &bytes))
-            .collect();
-        if let Some(Err(e)) = written.into_iter().find(Result::is_err) {
-            return Err(vec![Diagnostic::error(
-                &self.preview,
-                crate::diag::Pos::File,
-                format!("cannot write the preview: {e}"),
-            )]);
+        // In batches: a batch is written only when all of it rendered (a
+        // broken template fails its first batch, and nothing is written),
+        // and a whole site's pages are never held in memory at once.
+        for batch in todo.chunks(RENDER_BATCH) {
+            let pages: Vec<Result<Vec<u8>, Diagnostic>> = batch
+                .par_iter()
+                .map(|(r, _, _)| renderer.render(r, &layout))
+                .collect();
+            let mut errors: Vec<Diagnostic> = pages
+                .iter()
+                .filter_map(|p| p.as_ref().err().cloned())
+                .collect();
+            if !errors.is_empty() {
+                errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+                errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+                return Err(errors);
+            }
+            let written = pages
+                .into_par_iter()
+                .zip(batch)
+                .map(|(bytes, (_, path, _))| {
+                    write_atomic(&self.preview.join(path), &bytes.expect("checked above"))
+                })
+                .find_any(Result::is_err);
+            if let Some(Err(e)) = written {
+                return Err(vec![Diagnostic::error(
+                    &self.preview,
+                    crate::diag::Pos::File,
+                    format!("cannot write the preview: {e}"),
+                )]);
+            }
         }
         let live: HashSet<&Route> = routes.iter().collect();
         let gone: Vec<Route> = self
