@@ -112,18 +112,6 @@ Stages of that build: $stages.
 EOT
 )
 
-touch "$REPORT"
-printf '%s\n' "$section" >"$REPORT.section"
-if grep -q '<!-- opendata-bench:begin -->' "$REPORT"; then
-    awk '
-        FNR == NR { section = section $0 "\n"; next }
-        /<!-- opendata-bench:begin -->/ { printf "%s", section; skip = 1; next }
-        /<!-- opendata-bench:end -->/ { skip = 0; next }
-        !skip { print }
-    ' "$REPORT.section" "$REPORT" >"$REPORT.tmp"
-else
-    { cat "$REPORT"; printf '\n'; cat "$REPORT.section"; } >"$REPORT.tmp"
-fi
-rm -f "$REPORT.section"
-mv "$REPORT.tmp" "$REPORT"
+. "$(dirname "${BASH_SOURCE[0]}")/section.sh"
+write_section opendata-bench "$REPORT" "$section"
 log "wrote the open-data section of $REPORT"

@@ -102,18 +102,6 @@ $rows
 EOF
 )
 
-touch "$REPORT"
-printf '%s\n' "$section" >"$REPORT.section"
-if grep -q '<!-- pamphlet-bench:begin -->' "$REPORT"; then
-    awk '
-        FNR == NR { section = section $0 "\n"; next }
-        /<!-- pamphlet-bench:begin -->/ { printf "%s", section; skip = 1; next }
-        /<!-- pamphlet-bench:end -->/ { skip = 0; next }
-        !skip { print }
-    ' "$REPORT.section" "$REPORT" >"$REPORT.tmp"
-else
-    { cat "$REPORT"; printf '\n'; cat "$REPORT.section"; } >"$REPORT.tmp"
-fi
-rm -f "$REPORT.section"
-mv "$REPORT.tmp" "$REPORT"
+. "$(dirname "${BASH_SOURCE[0]}")/section.sh"
+write_section pamphlet-bench "$REPORT" "$section"
 log "wrote the pamphlet section of $REPORT"

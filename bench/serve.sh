@@ -57,7 +57,7 @@ for n in $SIZES; do
     read -r build_s build_kb <"$dir/time.txt"
     # A rebuild after one edit (the search indexes are made again, as a
     # changed record asks).
-    f=$(find "$dir/content/facilities" -name '*.yaml' | sort | head -n 1)
+    f=$(find "$dir/content/facilities" -name '*.yaml' | sort | awk 'NR == 1')
     sed -i 's/^phone: 06-0000-\([0-9]*\)$/phone: 06-0001-\1/' "$f"
     "$TIME" -f "%e %M" -o "$dir/time.txt" "$CAREBOOK" build --root "$dir" --quiet
     read -r edit_build_s _ <"$dir/time.txt"
@@ -105,18 +105,6 @@ $api_rows
 EOF
 )
 
-touch "$REPORT"
-printf '%s\n' "$section" >"$REPORT.section"
-if grep -q '<!-- serve-bench:begin -->' "$REPORT"; then
-    awk '
-        FNR == NR { section = section $0 "\n"; next }
-        /<!-- serve-bench:begin -->/ { printf "%s", section; skip = 1; next }
-        /<!-- serve-bench:end -->/ { skip = 0; next }
-        !skip { print }
-    ' "$REPORT.section" "$REPORT" >"$REPORT.tmp"
-else
-    { cat "$REPORT"; printf '\n'; cat "$REPORT.section"; } >"$REPORT.tmp"
-fi
-rm -f "$REPORT.section"
-mv "$REPORT.tmp" "$REPORT"
+. "$(dirname "${BASH_SOURCE[0]}")/section.sh"
+write_section serve-bench "$REPORT" "$section"
 log "wrote the serve section of $REPORT"
