@@ -81,6 +81,14 @@ fn fill(template: &str, config: Option<&Config>) -> String {
         .replace("{{today}}", &today())
 }
 
+/// Problems, one per line, as the CLI prints them.
+fn problems(ds: &[crate::diag::Diagnostic]) -> String {
+    ds.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Writes a commented record template; returns its path.
 pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> {
     if !valid_id(id) {
@@ -88,21 +96,7 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, String> 
             "\"{id}\" cannot be a record id\n  hint: the name becomes the file name and URL: use lower-case ASCII letters, digits, `-` and `_`, e.g. sakura-clinic"
         ));
     }
-    let config = load::config::load(root)
-        .map_err(|ds| {
-            ds.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .and_then(|(raw, src)| {
-            Config::validate(raw, &src).map_err(|ds| {
-                ds.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-        })?;
+    let config = crate::pipeline::load_config(root).map_err(|ds| problems(&ds))?;
     let (dir, template) = match kind {
         Kind::Facility => ("content/facilities", FACILITY),
         Kind::Meeting => ("content/meetings", MEETING),
@@ -175,22 +169,7 @@ pub fn init(dir: &Path) -> io::Result<()> {
         fs::write(p, text)
     };
     write("carebook.toml", &config)?;
-    let (raw, src) = load::config::load(dir).map_err(|ds| {
-        io::Error::other(
-            ds.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
-    let cfg = Config::validate(raw, &src).map_err(|ds| {
-        io::Error::other(
-            ds.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
+    let cfg = crate::pipeline::load_config(dir).map_err(|ds| io::Error::other(problems(&ds)))?;
     write("content/_index.md", INDEX)?;
     write(
         "content/facilities/sample-clinic.yaml",
