@@ -83,7 +83,7 @@ Inputs: \`$SYNTH N DIR\` (the benchmark's synthetic guidebooks). \`$CLIENT\` sta
 files one after another, as editors do (a temporary file renamed into place), in turn changing a
 phone number, a name and reading (the facility moves in 五十音 order) and a capability, 300 ms
 apart; "edit → reload" is the time from the rename to the \`reload\` server-sent event, which
-comes after the changed pages are written (the file watcher's 40 ms settling time included).
+comes after the changed pages are written (the file watcher's 20 ms settling time included).
 "full build" is \`carebook build --root DIR --quiet\` over the previous output with nothing
 changed, "build after an edit" the same after one phone number changed (both search indexes are
 made again then), both by \`/usr/bin/time\` in the same run; "first index" is how long serve took

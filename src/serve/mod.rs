@@ -22,6 +22,9 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Severity};
 pub use http::{MAX_LIMIT, MAX_QUERY};
 
+/// How long file events must be quiet before they make one change.
+const SETTLE: Duration = Duration::from_millis(20);
+
 pub struct Options {
     pub root: PathBuf,
     pub port: u16,
@@ -123,7 +126,9 @@ pub fn run(opts: Options) -> Result<(), String> {
         reload_tx.clone(),
         background,
     );
-    let watcher = watch::Watcher::start(&root, Duration::from_millis(40))?;
+    // Events closer than this are one change: an editor's save (a write
+    // and a rename, or two writes) takes far less.
+    let watcher = watch::Watcher::start(&root, SETTLE)?;
     session.rebuild_all();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
