@@ -161,13 +161,12 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String>
     w.into_inner().map_err(|e| e.to_string())
 }
 
-fn medical_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
+/// The columns both layouts begin with, from 都道府県コード又は市区町村コード
+/// to 法人の名称.
+fn first_columns(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
     let cfg = &book.config;
     let t = &cfg.types[f.ftype];
     let (lat, lon) = location(f);
-    let join = |g: &dyn Fn(&crate::model::Hours) -> String| {
-        f.contact.hours.iter().map(g).collect::<Vec<_>>().join(";")
-    };
     vec![
         cfg.municipality_code.clone(),
         n.to_string(),
@@ -189,6 +188,17 @@ fn medical_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
             .unwrap_or_default(),
         opt(&f.corporate_number),
         String::new(),
+    ]
+}
+
+fn medical_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
+    let cfg = &book.config;
+    let t = &cfg.types[f.ftype];
+    let join = |g: &dyn Fn(&crate::model::Hours) -> String| {
+        f.contact.hours.iter().map(g).collect::<Vec<_>>().join(";")
+    };
+    let mut row = first_columns(n, f, book);
+    row.extend([
         opt(&f.medical_code),
         join(&|h| h.days.label()),
         join(&|h| h.open.to_string()),
@@ -199,39 +209,18 @@ fn medical_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
         String::new(),
         opt(&f.contact.url),
         String::new(),
-    ]
+    ]);
+    row
 }
 
 fn care_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
-    let cfg = &book.config;
-    let t = &cfg.types[f.ftype];
-    let (lat, lon) = location(f);
     let days = Days(f.contact.hours.iter().fold(0, |d, h| d | h.days.0));
     let note: Vec<String> = [hours_text(&f.contact.hours), opt(&f.contact.hours_note)]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    vec![
-        cfg.municipality_code.clone(),
-        n.to_string(),
-        prefecture(&cfg.municipality_code).to_string(),
-        f.address.city.clone(),
-        f.name.clone(),
-        katakana(&f.kana),
-        type_name(t).to_string(),
-        address(f),
-        opt(&f.address.building),
-        lat,
-        lon,
-        f.contact.phone.0.clone(),
-        String::new(),
-        f.contact
-            .fax
-            .as_ref()
-            .map(|p| p.0.clone())
-            .unwrap_or_default(),
-        opt(&f.corporate_number),
-        String::new(),
+    let mut row = first_columns(n, f, book);
+    row.extend([
         opt(&f.office_number),
         if days.0 == 0 {
             String::new()
@@ -242,7 +231,8 @@ fn care_row(n: usize, f: &Facility, book: &Guidebook) -> Vec<String> {
         String::new(),
         opt(&f.contact.url),
         String::new(),
-    ]
+    ]);
+    row
 }
 
 fn time(t: &Time) -> String {
