@@ -111,8 +111,7 @@ pub fn build(root: &Path, out: &Path, index: Option<&Path>) -> Report {
     }
     diagnostics.extend(recover_outputs(&[out.to_path_buf(), index_dir.clone()]));
     let problems = Problems::default();
-    let Some((_ctx, outputs)) = BuildContext::decide(root, &book, index_dir.clone(), &problems)
-    else {
+    let Some(outputs) = BuildContext::decide(root, &book, index_dir.clone(), &problems) else {
         diagnostics.extend(problems.into_items());
         diagnostics.resolve(root, load::locator());
         return report(diagnostics, records, 0, 0, laps.done());

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{suggest, Diagnostic, Pos, Severity};
+use crate::diag::{suggest, Diagnostic, Pos};
 use crate::kinds::RecordKind;
 use crate::load::{self, Content, Record};
 pub use config::{Area, Capability, Config, FacilityType};
@@ -567,13 +567,6 @@ impl Model {
         );
         out.extend(self.links.iter().cloned());
         out
-    }
-
-    pub fn has_errors(&self) -> bool {
-        let error = |d: &Diagnostic| d.severity == Severity::Error;
-        self.walk_problems.iter().any(error)
-            || self.files.values().any(|f| f.diagnostics.iter().any(error))
-            || self.links.iter().any(error)
     }
 }
 

@@ -23,7 +23,6 @@ use theme::Theme;
 
 /// What a build decided before any output is made, read by every output.
 pub struct BuildContext {
-    pub root: PathBuf,
     pub theme: Arc<Theme>,
     /// The pamphlet editions this build writes: none when the pamphlet is
     /// off or cannot be made (a warning says why), so that no page links to
@@ -34,7 +33,7 @@ pub struct BuildContext {
 }
 
 impl BuildContext {
-    /// Decides the build's context, and makes the outputs in order: the
+    /// Decides the build's context and makes from it the outputs, in order: the
     /// site, the pamphlet (when it can be made), the search indexes.
     /// Problems (a theme or template that cannot be read) and warnings (no
     /// pamphlet) go to `report`; `None` when the build cannot go on.
@@ -43,7 +42,7 @@ impl BuildContext {
         book: &Guidebook,
         index_dir: PathBuf,
         report: &Problems,
-    ) -> Option<(BuildContext, Vec<Box<dyn Renderer>>)> {
+    ) -> Option<Vec<Box<dyn Renderer>>> {
         let theme = match Theme::load(root, &book.config.theme) {
             Ok(t) => Arc::new(t),
             Err(d) => {
@@ -53,7 +52,6 @@ impl BuildContext {
         };
         let pamphlet = for_build(book, &theme, root, report);
         let ctx = BuildContext {
-            root: root.to_path_buf(),
             pamphlets: match pamphlet {
                 Some(_) => book.config.pamphlet_editions(),
                 None => Vec::new(),
@@ -68,7 +66,7 @@ impl BuildContext {
         }
         outputs.push(Box::new(opendata::OpenData));
         outputs.push(Box::new(search_index::SearchIndexes::new(&ctx)));
-        Some((ctx, outputs))
+        Some(outputs)
     }
 }
 
