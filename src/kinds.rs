@@ -69,7 +69,7 @@ pub const KINDS: [KindInfo; 5] = [
         nested: false,
         name: "page",
         pages: Some("pages"),
-        search_type: None,
+        search_type: Some("page"),
     },
     KindInfo {
         kind: RecordKind::Home,

@@ -37,6 +37,8 @@ pub struct RawConfig {
     pub pamphlet: RawPamphlet,
     #[serde(default)]
     pub opendata: RawOpendata,
+    #[serde(default)]
+    pub search: RawSearch,
     pub areas: Vec<RawArea>,
     pub types: Vec<RawType>,
 }
@@ -157,6 +159,36 @@ fn default_theme() -> Spanned<String> {
     Spanned::new(0..0, "default".to_string())
 }
 
+/// `[search]`: how the site's search understands everyday words.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSearch {
+    /// Everyday word = the word(s) the records use: `"訪看" = "訪問看護"`,
+    /// `"ケアマネ" = ["居宅介護支援", "介護支援専門員"]`.
+    #[serde(default)]
+    pub synonyms: std::collections::BTreeMap<Spanned<String>, OneOrMany>,
+    /// Examples shown in the search boxes (例：…); made from the guidebook
+    /// when not given.
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArea {
@@ -173,6 +205,8 @@ pub struct RawArea {
 pub struct RawType {
     pub key: Spanned<String>,
     pub name: String,
+    /// Reading of the name in hiragana, so that search finds the type by it.
+    pub kana: Option<Spanned<String>>,
     pub schema: Spanned<String>,
     /// A short explanation of the type, for residents (居宅介護支援事業所とは…).
     pub description: Option<String>,
@@ -193,6 +227,8 @@ pub struct RawCapability {
     pub key: Spanned<String>,
     pub label: String,
     pub short: Option<String>,
+    /// Reading of the label in hiragana (看取り → みとり), for search.
+    pub kana: Option<Spanned<String>>,
 }
 
 /// The config file's text, kept to turn byte spans into positions.

@@ -24,12 +24,16 @@ pub struct Capability {
     pub key: String,
     pub label: String,
     pub short: String,
+    /// Reading of the label; may be empty.
+    pub kana: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FacilityType {
     pub key: String,
     pub name: String,
+    /// Reading of the name; may be empty.
+    pub kana: String,
     pub schema: String,
     /// A short explanation for residents; may be empty.
     pub description: String,
@@ -72,6 +76,7 @@ pub struct Config {
     pub types: Vec<FacilityType>,
     pub pamphlet: Pamphlet,
     pub opendata: Opendata,
+    pub search: Search,
     area_ix: HashMap<String, usize>,
     type_ix: HashMap<String, usize>,
 }
@@ -105,6 +110,16 @@ pub struct Pamphlet {
     pub consult_label: String,
     /// The PDF/A level to write ("a-2a", "a-2u", "a-2b"); none: CMYK colours.
     pub pdf_standard: Option<&'static str>,
+}
+
+/// `[search]`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Everyday word and the words the records use for it, in the file's
+    /// order (keys sorted).
+    pub synonyms: Vec<(String, Vec<String>)>,
+    /// Examples for the search boxes; empty: made from the guidebook.
+    pub examples: Vec<String>,
 }
 
 /// What the open-data export says about its terms.
@@ -346,6 +361,7 @@ impl Config {
                 }
                 caps.push(Capability {
                     short: c.short.unwrap_or_else(|| c.label.clone()),
+                    kana: reading(src, c.kana, &mut errs),
                     key: ck,
                     label: c.label,
                 });
@@ -377,6 +393,7 @@ impl Config {
             types.push(FacilityType {
                 key,
                 name: t.name,
+                kana: reading(src, t.kana, &mut errs),
                 schema,
                 description: t.description.unwrap_or_default().trim().to_string(),
                 import_names,
@@ -423,6 +440,7 @@ impl Config {
             licence: raw.opendata.licence.trim().to_string(),
             licence_url,
         };
+        let search = search(src, raw.search, &mut errs);
         match as_of {
             Some(as_of) if errs.is_empty() => Ok(Config {
                 hash: {
@@ -448,11 +466,60 @@ impl Config {
                 types,
                 pamphlet,
                 opendata,
+                search,
                 area_ix,
                 type_ix,
             }),
             _ => Err(errs),
         }
+    }
+}
+
+/// An optional reading (`kana`), checked like a record's.
+fn reading(
+    src: &ConfigSource,
+    kana: Option<toml::Spanned<String>>,
+    errs: &mut Vec<Diagnostic>,
+) -> String {
+    let Some(k) = kana else {
+        return String::new();
+    };
+    if let Err(p) = check_kana(k.get_ref()) {
+        errs.push(src.error(&k, p.message).with_hint(p.hint));
+    }
+    k.into_inner()
+}
+
+fn search(
+    src: &ConfigSource,
+    raw: crate::load::config::RawSearch,
+    errs: &mut Vec<Diagnostic>,
+) -> Search {
+    let mut synonyms = Vec::new();
+    for (key, words) in raw.synonyms {
+        let words: Vec<String> = words
+            .into_vec()
+            .into_iter()
+            .map(|w| w.trim().to_string())
+            .collect();
+        let k = key.get_ref().trim();
+        if k.is_empty() || words.is_empty() || words.iter().any(|w| w.is_empty()) {
+            errs.push(
+                src.error(&key, format!("search synonym \"{k}\" has an empty word"))
+                    .with_hint("write the everyday word and what the records call it, e.g. \"訪看\" = \"訪問看護\" or \"ケアマネ\" = [\"居宅介護支援\", \"介護支援専門員\"]"),
+            );
+            continue;
+        }
+        synonyms.push((k.to_string(), words));
+    }
+    Search {
+        synonyms,
+        examples: raw
+            .examples
+            .iter()
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect(),
     }
 }
 

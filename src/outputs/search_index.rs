@@ -84,7 +84,12 @@ pub fn stage(
     let (committed, written) = std::thread::scope(|s| {
         let [types, areas, caps] =
             doc::facet_labels(book).map(|l| l.into_iter().map(|f| f.key).collect());
-        let facets = engine::Facets { types, areas, caps };
+        let facets = engine::Facets {
+            types,
+            areas,
+            caps,
+            expansion: crate::search::expand::Expansion::of(&book.config),
+        };
         let commit = s.spawn(|| tantivy.finish(staging.path(), &print, facets));
         let written = browser.write(book, &docs, site, &print);
         let committed = commit.join().unwrap_or_else(|_| {
@@ -120,6 +125,7 @@ fn fingerprint(book: &Guidebook, docs: &[doc::SearchDoc]) -> Option<String> {
     exe.modified().ok()?.hash(&mut h);
     docs.hash(&mut h);
     doc::facet_labels(book).hash(&mut h);
+    crate::search::expand::Expansion::of(&book.config).hash(&mut h);
     Some(format!("{:016x}", h.finish()))
 }
 

@@ -82,7 +82,7 @@ const PAGE: usize = 512;
 /// list's best documents match, most of the first page (the size was
 /// chosen by bench/search/ab.mjs; BENCHMARKS.md has the figures).
 const TOP: usize = 128;
-pub const FORMAT: u32 = 10;
+pub const FORMAT: u32 = 11;
 
 /// The fields of a term's entry in its shard, in the order they are
 /// written (an entry may stop before the last ones, which are then empty).
@@ -632,6 +632,15 @@ impl Builder {
                 js(&row)
             })
             .collect();
+        // What a result's snippet is cut from, loaded only for results
+        // whose match the row does not show (a description, a department).
+        for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+            let path = format!("search/x/{i}.js");
+            let texts: Vec<String> = chunk.iter().map(|d| js(&json!(d.text))).collect();
+            let body = format!("carebookSearch.texts({i},[{}]);\n", texts.join(","));
+            out.write_owned(&path, body.into_bytes())
+                .map_err(|e| io(&path, e))?;
+        }
         for (i, chunk) in rows.chunks(CHUNK).enumerate() {
             let path = format!("search/d/{i}.js");
             let body = format!("carebookSearch.docs({i},[{}]);\n", chunk.join(","));
@@ -709,6 +718,7 @@ impl Builder {
             "areas": areas,
             "caps": caps,
             "fields": { "entry": ENTRY_FIELDS, "row": ROW_FIELDS },
+            "expand": crate::search::expand::Expansion::of(&book.config),
             "build": fingerprint,
         });
         out.write_owned(

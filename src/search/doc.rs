@@ -11,14 +11,16 @@ use crate::model::{hours_text, Capability, Guidebook};
 /// The `type` facet of contact windows and meetings, beside facility types.
 pub const WINDOW_TYPE: &str = "window";
 pub const MEETING_TYPE: &str = "meeting";
+pub const PAGE_TYPE: &str = "page";
 
 /// The kinds of record that search finds, each with the URL of a record's
 /// page around its id (the browser index makes the URL from these).
-pub fn kinds() -> [(&'static str, String, String); 3] {
+pub fn kinds() -> [(&'static str, String, String); 4] {
     [
         ("facility", RecordKind::Facility),
         ("window", RecordKind::Window),
         ("meeting", RecordKind::Meeting),
+        ("page", RecordKind::Page),
     ]
     .map(|(name, kind)| {
         let u = kind.url("\u{0}");
@@ -74,8 +76,9 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 /// each other in its document-ordered pages.
 pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
     let cfg = &book.config;
-    let mut docs =
-        Vec::with_capacity(book.facilities.len() + book.windows.len() + book.meetings.len());
+    let mut docs = Vec::with_capacity(
+        book.facilities.len() + book.windows.len() + book.meetings.len() + book.pages.len(),
+    );
     let mut facilities: Vec<_> = book.facilities.iter().collect();
     // Stable: 五十音 within a type and area.
     facilities.sort_by_key(|f| (f.ftype, f.area));
@@ -182,7 +185,46 @@ pub fn documents(book: &Guidebook) -> Vec<SearchDoc> {
             },
         });
     }
+    for p in book.pages.iter() {
+        docs.push(SearchDoc {
+            order: docs.len() as u64,
+            name: p.title.clone(),
+            text: plain_text(&p.body),
+            type_key: PAGE_TYPE.into(),
+            area_key: None,
+            caps: Vec::new(),
+            display: Display {
+                kind: "page".into(),
+                id: p.slug.clone(),
+                name: p.title.clone(),
+                type_name: "案内ページ".into(),
+                area: String::new(),
+                phone: String::new(),
+                address: String::new(),
+                url: RecordKind::Page.url(&p.slug),
+                caps: Vec::new(),
+            },
+        });
+    }
     docs
+}
+
+/// The words of a Markdown page, one paragraph or item per line, without
+/// its markup.
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for e in Parser::new(markdown) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 /// A document's name and text through the analyzer, once for both indexes.
@@ -229,6 +271,7 @@ pub fn facet_labels(book: &Guidebook) -> [Vec<FacetLabel>; 3] {
         .collect();
     types.push(label(WINDOW_TYPE, "相談窓口", book.windows.len()));
     types.push(label(MEETING_TYPE, "会議体", book.meetings.len()));
+    types.push(label(PAGE_TYPE, "案内ページ", book.pages.len()));
     let areas = cfg
         .areas
         .iter()
@@ -255,6 +298,7 @@ mod tests {
             RecordKind::Facility,
             RecordKind::Window,
             RecordKind::Meeting,
+            RecordKind::Page,
         ];
         for ((name, before, after), kind) in kinds().into_iter().zip(of) {
             assert_eq!(format!("{before}f0123{after}"), kind.url("f0123"), "{name}");

@@ -29,7 +29,7 @@ use super::doc::{Analyzed, Display, SearchDoc};
 use super::rank;
 
 /// Changes whenever the schema, the analyzer or the ranking changes.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 pub const MANIFEST: &str = "carebook-index.json";
 
 pub struct Fields {
@@ -81,6 +81,9 @@ pub struct Facets {
     pub types: Vec<String>,
     pub areas: Vec<String>,
     pub caps: Vec<String>,
+    /// Synonyms, readings and type names, for widening queries.
+    #[serde(default)]
+    pub expansion: super::expand::Expansion,
 }
 
 /// The fingerprint recorded in the index at `dir`, if any.
@@ -309,7 +312,37 @@ impl Searcher {
         })
     }
 
+    /// The query's plan ([`super::expand`]) run and merged: what every
+    /// caller of the index answers.
     pub fn search(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
+        let words: Vec<String> = q
+            .text
+            .iter()
+            .flat_map(|t| t.split_whitespace())
+            .map(String::from)
+            .collect();
+        let plan = self.facets.expansion.plan(&words, &q.types);
+        let mut results = Vec::with_capacity(plan.len());
+        for sub in plan {
+            let one = SearchQuery {
+                text: sub.words,
+                types: sub.types,
+                ..q.clone()
+            };
+            let hits = self.search_one(&one)?;
+            results.push((
+                sub.tier,
+                hits.into_iter().map(|h| (h.score, h.order, h)).collect(),
+            ));
+        }
+        Ok(super::expand::merge(&results, q.limit)
+            .into_iter()
+            .map(|(_, _, h)| h)
+            .collect())
+    }
+
+    /// The terms of one query, in the name or the text, with its filters.
+    fn search_one(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
         let parsed = parse_query(&q.text);
         let terms = &parsed.terms;
         let f = &self.fields;

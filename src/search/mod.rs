@@ -5,4 +5,5 @@
 pub mod analyzer;
 pub mod doc;
 pub mod engine;
+pub mod expand;
 pub mod rank;
