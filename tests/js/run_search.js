@@ -37,7 +37,7 @@ const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
     const k = q.k || 10;
     loads = {};
     paths = [];
-    let res = await S.search(q.q, q.filters, Math.min(k, 20));
+    let res = await S.find(q.q, q.filters, Math.min(k, 20));
     if (res.hits.length < k && res.total == null) res = await res.more(k);
     const top = res.hits.slice(0, k);
     // As the page does after showing them: the count, when it is cheap.

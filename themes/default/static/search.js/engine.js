@@ -144,8 +144,19 @@
         else out.push({ c: c, k: OTHER, h: false });
       }
     }
+    foldPlaceKe(out);
     return out;
   }
+  // ケ, ヶ, ヵ and カ between kanji are one character (霞ケ丘 = 霞ヶ丘), as
+  // fold_place_ke in analyzer.rs.
+  function foldPlaceKe(out) {
+    for (var i = 1; i + 1 < out.length; i++) {
+      var x = out[i];
+      if (!x.h && 'けかゖゕ'.indexOf(x.c) >= 0 && isKanji(out[i - 1].c) && isKanji(out[i + 1].c)) x.c = 'ヶ';
+    }
+  }
+  /** The text as the analyzer sees it before cutting it into terms (analyzer.rs: fold). */
+  function fold(text) { return normalise(text).map(function (x) { return x.c; }).join(''); }
 
   function isDigits(run) { return run.k === WORD && /^[0-9]+$/.test(run.s); }
 
@@ -792,8 +803,10 @@
    * Starting a search stops the reading of earlier ones.
    */
   function search(query, filters, k) {
-    var mine = ++generation;
     topIds = [];
+    return searchAt(query, filters, k, ++generation);
+  }
+  function searchAt(query, filters, k, mine) {
     filters = filters || {};
     k = k || PAGE;
     var q = parseQuery(query || '');
@@ -819,7 +832,7 @@
         // loaded while the lists are read.
         var rarest = entries.reduce(function (a, e) { return !a || e[E.count] < a[E.count] ? e : a; }, null);
         if (rarest && rarest[E.count] > m.head) {
-          topIds = [rarest[E.id]];
+          if (topIds.indexOf(rarest[E.id]) < 0) topIds.push(rarest[E.id]);
           topsLoaded();
         }
         if (!terms.length) {
@@ -846,6 +859,110 @@
         }
         return result(k);
       });
+    });
+  }
+
+  /* ---------- the query's plan, as src/search/expand.rs ---------- */
+  var MAX_ALTERNATIVES = 8;
+  function chars(s) { return Array.from(s).length; }
+  /** The ways one word may be meant: itself, then with each everyday word replaced. */
+  function options(x, word) {
+    var folded = fold(word), out = [word];
+    x.synonyms.forEach(function (syn) {
+      var key = syn[0], words = syn[1];
+      if (folded.indexOf(key) < 0) return;
+      if (words.some(function (w) { w = fold(w); return w.indexOf(key) >= 0 && folded.indexOf(w) >= 0; })) return;
+      words.forEach(function (w) {
+        var replaced = folded.split(key).join(w);
+        if (out.indexOf(replaced) < 0) out.push(replaced);
+      });
+    });
+    return out;
+  }
+  function alternatives(x, words) {
+    var alts = [[]];
+    words.forEach(function (w) {
+      var opts = options(x, w), next = [];
+      for (var a = 0; a < alts.length && next.length < MAX_ALTERNATIVES; a++) {
+        for (var o = 0; o < opts.length && next.length < MAX_ALTERNATIVES; o++) next.push(alts[a].concat([opts[o]]));
+      }
+      alts = next;
+    });
+    return alts;
+  }
+  function intended(x, alts) {
+    var words = [];
+    alts.forEach(function (a) { a.forEach(function (w) { words.push(fold(w)); }); });
+    return x.types.filter(function (t) {
+      return words.some(function (w) {
+        return t[1].some(function (n) { return n === w || (chars(w) >= 4 && n.indexOf(w) >= 0); });
+      });
+    }).map(function (t) { return t[0]; });
+  }
+  /** The searches that answer a query: [{ tier, words, types }]. */
+  function plan(x, words, types) {
+    var alts = alternatives(x, words), want = intended(x, alts), subs = [];
+    var first = types.length ? types.filter(function (t) { return want.indexOf(t) >= 0; }) : want;
+    if (first.length && first.length !== types.length) {
+      alts.forEach(function (a) { subs.push({ tier: 0, words: a, types: first }); });
+    }
+    alts.forEach(function (a) { subs.push({ tier: 1, words: a, types: types }); });
+    return subs;
+  }
+  /** A record once, at its best tier and score; by tier, score, then guidebook order. */
+  function merge(subs, results) {
+    var best = new Map();
+    subs.forEach(function (sub, i) {
+      results[i].hits.forEach(function (h) {
+        var b = best.get(h.doc);
+        if (!b || sub.tier < b.tier || (sub.tier === b.tier && h.score > b.score)) best.set(h.doc, { doc: h.doc, score: h.score, tier: sub.tier });
+      });
+    });
+    return Array.from(best.values()).sort(function (a, b) { return a.tier - b.tier || b.score - a.score || a.doc - b.doc; });
+  }
+
+  /**
+   * Finds records as `carebook search` does: the query's plan (synonyms,
+   * readings, a named type first), each search run as search() runs one,
+   * merged. Resolves like search(), with `words`: every word the plan
+   * searched for (to highlight), and `alternatives`.
+   */
+  function find(query, filters, k) {
+    var mine = ++generation;
+    topIds = [];
+    filters = filters || {};
+    k = k || PAGE;
+    var words = (query || '').split(/\s+/).filter(Boolean);
+    return meta().then(function (m) {
+      var subs = plan(m.expand, words, filters.type || []);
+      var alts = [], marks = [];
+      subs.forEach(function (s) {
+        var a = s.words.join(' ');
+        if (alts.indexOf(a) < 0) alts.push(a);
+        s.words.forEach(function (w) { if (marks.indexOf(w) < 0) marks.push(w); });
+      });
+      function combine(results, kk) {
+        var all = merge(subs, results);
+        var fin = results.every(function (r) { return r.total != null; });
+        var matched = new Set();
+        subs.forEach(function (s, i) { if (s.tier === 1) results[i].hits.forEach(function (h) { matched.add(h.doc); }); });
+        return {
+          terms: marks, words: marks, alternatives: alts,
+          total: fin ? matched.size : null,
+          found: Math.max(all.length, Math.max.apply(null, results.map(function (r) { return r.found || r.hits.length; }))),
+          hits: fin ? all : all.slice(0, kk),
+          more: function (k2) {
+            return Promise.all(results.map(function (r) { return r.more(k2); })).then(function (rs) { return combine(rs, k2); });
+          },
+          count: function () {
+            return Promise.all(results.map(function (r) { return r.count ? r.count() : r; })).then(function (rs) { return combine(rs, kk); });
+          },
+        };
+      }
+      return Promise.all(subs.map(function (s) {
+        var f = { type: s.types, area: filters.area || [], cap: filters.cap || [] };
+        return searchAt(s.words.join(' '), f, k, mine);
+      })).then(function (rs) { return combine(rs, k); });
     });
   }
 
@@ -878,6 +995,9 @@
   S.parseQuery = parseQuery;
   S.analyzeQuery = analyzeQuery;
   S.search = search;
+  S.find = find;
+  S.fold = fold;
+  S.plan = function (m, words, types) { return plan(m.expand, words, types || []); };
   S.display = display;
   S.loadMeta = meta;
   S.Stale = Stale;
