@@ -644,3 +644,69 @@ fn malformed_files_never_panic() {
         assert!(line.starts_with("content/"), "{line}");
     }
 }
+
+/// A guidebook made with `init` for another ward shows none of the
+/// sample's names: not in the theme (search examples), not anywhere.
+#[test]
+fn a_new_guidebook_shows_nothing_of_the_sample_ward() {
+    let tmp = TempDir::new("init-foreign");
+    let dir = tmp.path().join("book");
+    let o = carebook(&["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = tmp.path().join("site");
+    build(&dir, &out);
+
+    // The sample's own words: its ward, towns, record names and phones.
+    let mut sample: Vec<String> = vec!["東成".into()];
+    let config = std::fs::read_to_string(repo().join("carebook.toml")).unwrap();
+    let towns = config
+        .lines()
+        .filter_map(|l| l.strip_prefix("towns = "))
+        .flat_map(|l| {
+            l.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(String::from)
+                .collect::<Vec<_>>()
+        });
+    sample.extend(towns);
+    for kind in ["facilities", "windows", "meetings"] {
+        for e in walkdir::WalkDir::new(repo().join("content").join(kind)) {
+            let e = e.unwrap();
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            sample.extend(
+                text.lines()
+                    .filter_map(|l| {
+                        let l = l.trim_start();
+                        l.strip_prefix("name: ")
+                            .or_else(|| l.strip_prefix("phone: "))
+                    })
+                    .map(|n| n.trim().trim_matches('"').to_string()),
+            );
+        }
+    }
+    // (generic names that init's own templates use are not the sample's)
+    let scaffold: String = std::fs::read_dir(repo().join("src/scaffold"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+        .collect();
+    sample.retain(|n| !scaffold.contains(n.as_str()));
+    assert!(sample.len() > 50, "too few sample names found: {sample:?}");
+    let mut found = Vec::new();
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for name in &sample {
+            if text.contains(name.as_str()) {
+                found.push(format!("{path}: {name}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "sample names in a new guidebook's site:\n{}",
+        found.join("\n")
+    );
+}

@@ -189,11 +189,14 @@ impl Expansion {
     }
 }
 
+/// A hit as merging sees it: (score, guidebook order, what it carries).
+pub type Scored<T> = (u64, u64, T);
+
 /// Merges the hits of a plan's searches (each best first): a record once,
 /// at its best tier and, within that, its best score; then by tier, score
 /// and guidebook order. `hits` gives per search its tier and its hits as
 /// (score, order, value).
-pub fn merge<T: Clone>(results: &[(u8, Vec<(u64, u64, T)>)], limit: usize) -> Vec<(u64, u64, T)> {
+pub fn merge<T: Clone>(results: &[(u8, Vec<Scored<T>>)], limit: usize) -> Vec<Scored<T>> {
     let mut best: std::collections::HashMap<u64, (u8, u64, T)> = Default::default();
     for (tier, hits) in results {
         for (score, order, v) in hits {

@@ -72,6 +72,16 @@ const Q_NAME = 'ひまわり';
 // asks for one shard twice at once (it never rendered before search.js's
 // loader settled both requests).
 const Q_COLD = ['東成区の訪問看護', '看取り 北部', '訪問看護 24時間'];
+// Everyday words and readings that name nothing in the records as written
+// (the sample's [search.synonyms] and kana).
+const Q_EVERYDAY = ['訪看', 'ケアマネ', '歯医者', 'みとり', 'ほうもんしんりょう'];
+// Queries naming a type, and the type's label.
+const Q_TYPES = [['訪問看護', '訪問看護ステーション'], ['薬局', '薬局']];
+// Matched in a name, a capability, a description: each result marks why.
+const Q_WHY = ['訪看', 'ミトリ', 'カンファレンス'];
+// A mistyped reading, and the capability it is nearest to.
+const Q_TYPO = 'ほうもんしんりょ';
+const Q_TYPO_FIX = '訪問診療';
 // Markup in a query must stay text.
 const Q_XSS = '<img src=x onerror=window.__xss=1>';
 
@@ -100,8 +110,19 @@ function shown(h) {
     tel: h.phone ? 'tel:' + h.phone.replace(/[^0-9]/g, '') : '',
   };
 }
-function statusFor(total) {
-  return total ? `${total}件見つかりました。` : '見つかりませんでした。ことばを減らすか、絞り込みを外してください。';
+const NOT_FOUND = '見つかりませんでした。ことばを減らすか、絞り込みを外してください。';
+/** The status line for q and filters f, whose labels on the page are `names`:
+ * 「訪問看護：11件中、病院・看取りで絞り込み 1件」 when filtered. */
+function statusFor(q, f, names) {
+  const total = cli(q, f).length;
+  if (!total) return NOT_FOUND;
+  if (!names.length) return `${total}件見つかりました。`;
+  const filtered = `${names.join('・')}で絞り込み ${total}件`;
+  return q ? `${q}：${cli(q).length}件中、${filtered}` : filtered;
+}
+/** Labels of the ticked filters, in the page's order. */
+async function tickedNames(page) {
+  return page.$$eval('#search-form input[type=checkbox]:checked', (cs) => cs.map((c) => c.parentNode.textContent.trim()));
 }
 
 /* ---------------- the static server ---------------- */
@@ -227,6 +248,14 @@ async function rendered(page, what) {
   }
 }
 
+/** Clicks a button that searches again (a chip, 絞り込みを外す) and waits for the new results. */
+async function clicked(page, button, what) {
+  const before = await page.evaluate(() => document.body.getAttribute('data-search-done'));
+  await button.click();
+  await page.waitForFunction((b) => document.body.getAttribute('data-search-done') !== b, before, { timeout: WAIT_MS })
+    .catch(() => { throw new Error(`search never finished rendering ${what}`); });
+}
+
 async function results(page) {
   return page.$$eval('#search-results > li', (lis) =>
     lis.map((li) => {
@@ -251,7 +280,7 @@ async function expectResults(page, q, f, what) {
   assertSame(names(got), names(hits.slice(0, PAGE).map(shown)), `${what}: result names and order`);
   assertSame(got, hits.slice(0, PAGE).map(shown), `${what}: result links, types, areas and phones`);
   const status = await page.locator('#search-status').textContent();
-  assertSame(status, statusFor(hits.length), `${what}: status line`);
+  assertSame(status, statusFor(q, f, await tickedNames(page)), `${what}: status line`);
   return hits;
 }
 
@@ -338,6 +367,10 @@ async function runMode(browser, mode, base, expected404) {
     await page.waitForURL((u) => u.pathname.endsWith('/search.html'));
     await rendered(page, 'after Back');
     await expectResults(page, Q_HOME, {}, `${Q_HOME} after Back`);
+    // Keyboard users land on the result they followed, not at the top.
+    await page.waitForFunction((href) => document.activeElement && document.activeElement.getAttribute('href') === href, hits[0].url, { timeout: 3000 })
+      .catch(() => {});
+    assertSame(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href')), hits[0].url, 'focus after Back');
   });
 
   await check(mode, `a result followed at once after typing ${Q_FILTER} (before the URL's pause): Back returns to ${Q_FILTER}`, async () => {
@@ -369,6 +402,10 @@ async function runMode(browser, mode, base, expected404) {
       await page.keyboard.press('Enter');
       const want = Math.min(n + PAGE, hits.length);
       await page.waitForFunction((w) => document.querySelectorAll('#search-results > li').length >= w, want);
+      // Focus moves on to the first new result.
+      await page.waitForFunction((i) => document.activeElement === document.querySelectorAll('#search-results > li .result-name a')[i], n, { timeout: 3000 }).catch(() => {});
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+      assertSame(focused, hits[n].url, `focus after さらに表示 (result ${n + 1})`);
     }
     assertSame(await results(page), hits.map(shown), `${Q_MANY}: every result after さらに表示`);
     assert(!(await more.isVisible()), 'さらに表示 still shown with every result on the page');
@@ -524,6 +561,133 @@ async function runMode(browser, mode, base, expected404) {
       await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/search.html')), searchLink.click()]);
     });
   }
+
+
+  /* ---------- how people ask (issue 21): synonyms, readings, types, snippets ---------- */
+  for (const q of Q_EVERYDAY) {
+    await check(mode, `the everyday word ${q} finds what the CLI finds (synonyms and readings)`, async () => {
+      await page.goto(searchPage);
+      await clearAndType(page, q);
+      await rendered(page, q);
+      const hits = await expectResults(page, q, {}, q);
+      assert(hits.length > 0, `${q} finds nothing in the CLI either`);
+      return `${hits.length} results`;
+    });
+  }
+
+  await check(mode, 'a query naming a type lists facilities of that type first', async () => {
+    const out = [];
+    for (const [q, label] of Q_TYPES) {
+      await page.goto(`${searchPage}?q=${encodeURIComponent(q)}`);
+      await rendered(page, q);
+      // (the page shows the CLI's order: checked over the CLI's whole list)
+      await expectResults(page, q, {}, q);
+      const types = cli(q).map((h) => h.type);
+      const firstOther = types.findIndex((t) => t !== label);
+      assert(firstOther > 0, `${q}: the first result is not a ${label}: ${JSON.stringify(types)}`);
+      assert(types.slice(firstOther).every((t) => t !== label), `${q}: a ${label} after other results: ${JSON.stringify(types)}`);
+      out.push(`${q}: ${firstOther} ${label} first of ${types.length}`);
+    }
+    return out.join('; ');
+  });
+
+  await check(mode, '人生会議 finds the free page about ACP', async () => {
+    await page.goto(`${searchPage}?q=${encodeURIComponent('人生会議')}`);
+    await rendered(page, '人生会議');
+    const hits = await expectResults(page, '人生会議', {}, '人生会議');
+    assert(hits.some((h) => h.kind === 'page' && h.url.startsWith('pages/')), `no page among ${JSON.stringify(hits.map((h) => h.url))}`);
+  });
+
+  await check(mode, 'every result says why it matched: marks in half-width and katakana forms, snippets from the text', async () => {
+    const out = [];
+    for (const q of Q_WHY) {
+      await page.goto(`${searchPage}?q=${encodeURIComponent(q)}`);
+      await rendered(page, q);
+      const hits = await expectResults(page, q, {}, q);
+      assert(hits.length > 0, `${q} finds nothing`);
+      // (snippets arrive after the rows)
+      await page.waitForFunction(() => [...document.querySelectorAll('#search-results > li')].every((li) => li.querySelector('mark')), null, { timeout: 3000 }).catch(() => {});
+      const unmarked = await page.$$eval('#search-results > li', (lis) => lis.filter((li) => !li.querySelector('mark')).map((li) => li.querySelector('.result-name').textContent));
+      assert(!unmarked.length, `${q}: results with nothing marked: ${JSON.stringify(unmarked)}`);
+      const snippets = await page.locator('#search-results .result-snippet mark').count();
+      out.push(`${q}: ${hits.length} marked, ${snippets} by snippet`);
+    }
+    const marks = await (async () => {
+      await page.goto(`${searchPage}?q=${encodeURIComponent('ｻｸﾗ')}`);
+      await rendered(page, 'ｻｸﾗ');
+      return page.locator('#search-results > li').first().locator('.result-name mark').allTextContents();
+    })();
+    assert(marks.length === 1 && marks[0] === 'さくら', `ｻｸﾗ marks ${JSON.stringify(marks)} in the first result's name, not さくら`);
+    return out.join('; ');
+  });
+
+  await check(mode, 'nothing found: the nearest names are suggested, and a filter that hides everything can be cleared', async () => {
+    await page.goto(`${searchPage}?q=${encodeURIComponent(Q_TYPO)}`);
+    await rendered(page, Q_TYPO);
+    assertSame(cli(Q_TYPO).length, 0, `${Q_TYPO} should find nothing`);
+    const near = await page.locator('#search-suggest .suggest-near a').allTextContents();
+    assert(near.includes(Q_TYPO_FIX), `suggestions for ${Q_TYPO}: ${JSON.stringify(near)}`);
+    await Promise.all([page.waitForURL((u) => u.search.includes('q=')), page.locator('#search-suggest .suggest-near a', { hasText: Q_TYPO_FIX }).click()]);
+    await rendered(page, Q_TYPO_FIX);
+    await expectResults(page, Q_TYPO_FIX, {}, 'the suggestion followed');
+    const f = { type: ['pharmacy'] };
+    await page.goto(`${searchPage}?q=${encodeURIComponent(Q_FILTER)}&type=pharmacy`);
+    await rendered(page, `${Q_FILTER} in pharmacies`);
+    assertSame(cli(Q_FILTER, f).length, 0, `${Q_FILTER} --type pharmacy should find nothing`);
+    const clear = page.locator('#search-suggest .suggest-clear');
+    assertSame(await clear.textContent(), `絞り込みを外して探す（${cli(Q_FILTER).length}件）`, 'the clear-filters button');
+    await clicked(page, clear, `${Q_FILTER} without filters`);
+    await expectResults(page, Q_FILTER, {}, 'after clearing the filters');
+  });
+
+  await check(mode, 'filters from a link show as chips with the panel closed; a chip removes its filter', async () => {
+    const f = { type: ['hospital'], cap: ['end_of_life'] };
+    await page.goto(`${searchPage}?q=${encodeURIComponent(Q_HOME)}&type=hospital&cap=end_of_life`);
+    await rendered(page, 'a filtered link');
+    assert(!(await page.locator('#search-form details').evaluate((d) => d.open)), 'the filter panel is open');
+    const chips = await page.locator('#search-chips button').allTextContents();
+    const names = await tickedNames(page);
+    assertSame(chips.map((c) => c.replace('×', '')), names, 'chips');
+    assert(await page.locator('#search-active').isVisible(), 'the active filters are not visible');
+    const hits = await expectResults(page, Q_HOME, f, 'a filtered link');
+    await clicked(page, page.locator('#search-chips button').first(), 'a chip removed');
+    await expectResults(page, Q_HOME, { cap: ['end_of_life'] }, 'a chip removed');
+    return `${hits.length} of ${cli(Q_HOME).length}; status ${JSON.stringify(statusFor(Q_HOME, f, names))}`;
+  });
+
+  await check(mode, 'no search while an IME composes: one search on compositionend', async () => {
+    await page.goto(searchPage);
+    await page.locator('#search-q').click();
+    const before = await page.evaluate(() => document.body.getAttribute('data-search-done'));
+    const cdp = await page.context().newCDPSession(page);
+    for (const t of ['k', 'か', 'かn', 'かん', 'かんg', 'かんご']) {
+      await cdp.send('Input.imeSetComposition', { text: t, selectionStart: t.length, selectionEnd: t.length });
+    }
+    await page.waitForTimeout(300);
+    const during = await page.evaluate(() => ({ done: document.body.getAttribute('data-search-done'), status: document.getElementById('search-status').textContent }));
+    assertSame(during, { done: before, status: '' }, 'the page while composing');
+    await cdp.send('Input.insertText', { text: '看護' });
+    await page.waitForFunction((b) => document.body.getAttribute('data-search-done') !== b, before);
+    await page.waitForTimeout(300);
+    const runs = Number(await page.evaluate(() => document.body.getAttribute('data-search-done'))) - Number(before || 1);
+    assertSame(runs, 1, 'searches after the composition');
+    await expectResults(page, '看護', {}, 'the composed word');
+    await cdp.detach();
+  });
+
+  await check(mode, 'a 検索結果へ移動 link past the filters moves focus to the results', async () => {
+    await page.goto(`${searchPage}?q=${encodeURIComponent(Q_HOME)}`);
+    await rendered(page, Q_HOME);
+    await page.locator('#search-q').focus();
+    let onSkip = false;
+    for (let i = 0; i < 3 && !onSkip; i++) {
+      await page.keyboard.press('Tab');
+      onSkip = await page.evaluate(() => document.activeElement && document.activeElement.textContent === '検索結果へ移動');
+    }
+    assert(onSkip, 'Tab from the query box never reached 検索結果へ移動 before the filters');
+    await page.keyboard.press('Enter');
+    assertSame(await page.evaluate(() => document.activeElement && document.activeElement.id), 'search-results', 'focus after the skip link');
+  });
 
   await check(mode, 'no console error or warning, page error, failed request or HTTP error', async () => {
     await page.waitForTimeout(200); // let late events arrive

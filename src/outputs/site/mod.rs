@@ -415,6 +415,7 @@ impl SiteRenderer {
                 as_of_wareki: as_of_wareki(cfg.as_of),
                 sample: cfg.sample,
                 generator: "carebook",
+                search_examples: search_examples(layout.book).join("、"),
             },
         );
         if !ctx.contains_key("nav") {
@@ -645,6 +646,24 @@ struct SiteInfo<'a> {
     as_of_wareki: String,
     sample: bool,
     generator: &'static str,
+    /// The search boxes' 「例：…」, from the guidebook itself.
+    search_examples: String,
+}
+
+/// Examples for the search boxes: the settings' `[search] examples`, or
+/// made from the guidebook's own vocabulary (a capability, an area, a
+/// type), so that no other ward's names appear. (From the settings only:
+/// every page shows them, and a record's edit re-renders only its pages.)
+fn search_examples(book: &Guidebook) -> Vec<String> {
+    let cfg = &book.config;
+    if !cfg.search.examples.is_empty() {
+        return cfg.search.examples.clone();
+    }
+    let capability = cfg.types.iter().flat_map(|t| &t.capabilities).next();
+    let mut out: Vec<String> = capability.map(|c| c.label.clone()).into_iter().collect();
+    out.extend(cfg.areas.first().map(|a| a.name.clone()));
+    out.extend(cfg.types.last().map(|t| t.name.clone()));
+    out
 }
 
 #[derive(Serialize)]

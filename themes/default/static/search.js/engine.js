@@ -12,7 +12,7 @@
   // Results per page, and the top that a search settles first: ten fill
   // three phone screens, and settle with far less reading than twenty.
   var PAGE = 10;
-  var store = { meta: null, shards: {}, docs: {}, blocks: {}, positions: {}, pages: {}, pagePositions: {}, tops: {}, shown: {} };
+  var store = { meta: null, shards: {}, docs: {}, texts: {}, blocks: {}, positions: {}, pages: {}, pagePositions: {}, tops: {}, shown: {} };
   var waiting = {};
 
   function settle(key, value) {
@@ -34,6 +34,7 @@
   };
   S.shard = function (i, o) { store.shards[i] = o; settle('t' + i, o); };
   S.docs = function (i, list) { store.docs[i] = list; settle('d' + i, list); };
+  S.texts = function (i, list) { store.texts[i] = list; settle('x' + i, list); };
   // (a trigram's block carries its positions too; a page's are apart)
   S.block = function (key, s, pos) { store.blocks[key] = s; store.positions[key] = pos; settle('b' + key, s); };
   S.page = function (key, s) { store.pages[key] = s; settle('r' + key, s); };
@@ -925,11 +926,14 @@
    * Finds records as `carebook search` does: the query's plan (synonyms,
    * readings, a named type first), each search run as search() runs one,
    * merged. Resolves like search(), with `words`: every word the plan
-   * searched for (to highlight), and `alternatives`.
+   * searched for (to highlight), and `alternatives`. With `beside`, it
+   * runs beside the latest search instead of stopping it.
    */
-  function find(query, filters, k) {
-    var mine = ++generation;
-    topIds = [];
+  function find(query, filters, k, beside) {
+    // beside: a search made for the same screen as the latest (a count
+    // without filters), which must not stop it
+    var mine = beside ? generation : ++generation;
+    if (!beside) topIds = [];
     filters = filters || {};
     k = k || PAGE;
     var words = (query || '').split(/\s+/).filter(Boolean);
@@ -966,6 +970,16 @@
     });
   }
 
+  /** The searchable text of documents (what snippets are cut from). */
+  function texts(docs) {
+    return meta().then(function (m) {
+      return Promise.all(docs.map(function (d) {
+        var c = Math.floor(d / m.chunk);
+        return part('x' + c, 'x/' + c + '.js', function () { return store.texts[c]; }).then(function (list) { return list[d % m.chunk]; });
+      }));
+    });
+  }
+
   /** What results show, for the given documents. */
   function display(docs) {
     return Promise.all([meta(), topsLoaded()]).then(function (got) {
@@ -981,7 +995,7 @@
           var r = row(d);
           var kind = m.kinds[r[R.kind] || 0], type = r[R.type], area = r[R.area];
           return {
-            kind: kind[0], id: r[R.id], name: r[R.name],
+            doc: d, kind: kind[0], id: r[R.id], name: r[R.name],
             type: type == null ? '' : m.types[type].name,
             area: area == null ? '' : m.areas[area].name,
             phone: r[R.phone], address: r[R.address], url: kind[1] + r[R.id] + kind[2],
@@ -996,6 +1010,7 @@
   S.analyzeQuery = analyzeQuery;
   S.search = search;
   S.find = find;
+  S.loadTexts = texts;
   S.fold = fold;
   S.plan = function (m, words, types) { return plan(m.expand, words, types || []); };
   S.display = display;
