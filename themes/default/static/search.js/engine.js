@@ -910,16 +910,29 @@
     alts.forEach(function (a) { subs.push({ tier: 1, words: a, types: types }); });
     return subs;
   }
-  /** A record once, at its best tier and score; by tier, score, then guidebook order. */
-  function merge(subs, results) {
+  /**
+   * A record once, at its best tier and score; by tier, score, then
+   * guidebook order. With `firstDocs` (1 for the records of the types the
+   * query names), a record's tier is whether it is one of them.
+   */
+  function merge(subs, results, firstDocs) {
     var best = new Map();
     subs.forEach(function (sub, i) {
       results[i].hits.forEach(function (h) {
+        var tier = firstDocs ? (firstDocs[h.doc] ? 0 : 1) : sub.tier;
         var b = best.get(h.doc);
-        if (!b || sub.tier < b.tier || (sub.tier === b.tier && h.score > b.score)) best.set(h.doc, { doc: h.doc, score: h.score, tier: sub.tier });
+        if (!b || tier < b.tier || (tier === b.tier && h.score > b.score)) best.set(h.doc, { doc: h.doc, score: h.score, tier: tier });
       });
     });
     return Array.from(best.values()).sort(function (a, b) { return a.tier - b.tier || b.score - a.score || a.doc - b.doc; });
+  }
+  /** 1 for the documents of the given types. */
+  function docsOfTypes(m, types) {
+    return Promise.all(types.map(function (t) { return lookup(m, '\u0001type/' + t); })).then(function (entries) {
+      var mark = new Uint8Array(m.docs);
+      entries.forEach(function (e) { if (e) eachDoc(e, function (d) { mark[d] = 1; }); });
+      return mark;
+    });
   }
 
   /**
@@ -928,6 +941,11 @@
    * merged. Resolves like search(), with `words`: every word the plan
    * searched for (to highlight), and `alternatives`. With `beside`, it
    * runs beside the latest search instead of stopping it.
+   *
+   * The searches that put a named type first (tier 0) are the others with
+   * a type filter; they are run only when the others' results cannot
+   * settle the order by themselves: when every match is known, or the
+   * top results are all of the named type, a record's tier is its type.
    */
   function find(query, filters, k, beside) {
     // beside: a search made for the same screen as the latest (a count
@@ -939,34 +957,53 @@
     var words = (query || '').split(/\s+/).filter(Boolean);
     return meta().then(function (m) {
       var subs = plan(m.expand, words, filters.type || []);
+      var first = subs.filter(function (s) { return s.tier === 0; });
+      var rest = subs.filter(function (s) { return s.tier === 1; });
+      var firstDocs = first.length ? docsOfTypes(m, first[0].types) : Promise.resolve(null);
       var alts = [], marks = [];
       subs.forEach(function (s) {
         var a = s.words.join(' ');
         if (alts.indexOf(a) < 0) alts.push(a);
         s.words.forEach(function (w) { if (marks.indexOf(w) < 0) marks.push(w); });
       });
-      function combine(results, kk) {
-        var all = merge(subs, results);
+      function run(list, kk) {
+        return Promise.all(list.map(function (s) {
+          var f = { type: s.types, area: filters.area || [], cap: filters.cap || [] };
+          return searchAt(s.words.join(' '), f, kk, mine);
+        }));
+      }
+      // r1: results of the tier-1 searches; r0: of tier 0, if run.
+      function combine(r1, r0, kk, byType) {
+        var list = r0 ? first.concat(rest) : rest, results = r0 ? r0.concat(r1) : r1;
+        var all = merge(list, results, byType);
         var fin = results.every(function (r) { return r.total != null; });
         var matched = new Set();
-        subs.forEach(function (s, i) { if (s.tier === 1) results[i].hits.forEach(function (h) { matched.add(h.doc); }); });
+        r1.forEach(function (r) { r.hits.forEach(function (h) { matched.add(h.doc); }); });
+        function next(how) {
+          return Promise.all([Promise.all(r1.map(how)), r0 ? Promise.all(r0.map(how)) : null]);
+        }
         return {
           terms: marks, words: marks, alternatives: alts,
           total: fin ? matched.size : null,
           found: Math.max(all.length, Math.max.apply(null, results.map(function (r) { return r.found || r.hits.length; }))),
           hits: fin ? all : all.slice(0, kk),
           more: function (k2) {
-            return Promise.all(results.map(function (r) { return r.more(k2); })).then(function (rs) { return combine(rs, k2); });
+            return next(function (r) { return r.more(k2); }).then(function (got) { return settle(got[0], got[1], k2); });
           },
           count: function () {
-            return Promise.all(results.map(function (r) { return r.count ? r.count() : r; })).then(function (rs) { return combine(rs, kk); });
+            return next(function (r) { return r.count ? r.count() : r; }).then(function (got) { return settle(got[0], got[1], kk); });
           },
         };
       }
-      return Promise.all(subs.map(function (s) {
-        var f = { type: s.types, area: filters.area || [], cap: filters.cap || [] };
-        return searchAt(s.words.join(' '), f, k, mine);
-      })).then(function (rs) { return combine(rs, k); });
+      function settle(r1, r0, kk) {
+        return firstDocs.then(function (byType) {
+          if (r0 || !byType) return combine(r1, r0, kk, null);
+          var c = combine(r1, null, kk, byType), top = c.hits.slice(0, kk);
+          if (c.total != null || (top.length === kk && top.every(function (h) { return byType[h.doc]; }))) return c;
+          return run(first, kk).then(function (got) { return combine(r1, got, kk, null); });
+        });
+      }
+      return run(rest, k).then(function (r1) { return settle(r1, null, k); });
     });
   }
 
