@@ -1240,6 +1240,12 @@ fn carebook_toml(n: u64, pamphlet: bool) -> String {
         s.push_str("]\n");
     }
     let _ = write!(s, "\n[pamphlet]\nenabled = {pamphlet}\n");
+    // The everyday words a new guidebook ships with (`carebook init`'s).
+    let scaffold = include_str!("../src/scaffold/carebook.toml");
+    if let Some(at) = scaffold.find("[search.synonyms]") {
+        let block = scaffold[at..].split("\n\n").next().unwrap_or("");
+        let _ = write!(s, "\n{block}\n");
+    }
     s
 }
 

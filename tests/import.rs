@@ -592,3 +592,43 @@ fn import_of_the_export_gives_back_every_mapped_field() {
         .values()
         .all(|f| f["capabilities"].as_array().unwrap().is_empty()));
 }
+
+/// The MHLW files give no postal code: a row takes its town's from the
+/// settings' [postal_codes] (the longest town the address starts with), and
+/// a town without one is reported.
+#[test]
+fn addresses_without_postal_codes_take_their_towns() {
+    let tmp = TempDir::new("import-no-postal");
+    let root = guidebook(&tmp);
+    let file = import_fixture("jigyosho_430_no_postal.csv");
+    let o = import(&root, &file, &[]);
+    let out = output_of(&o);
+    assert_eq!(out.matches("has no postal code").count(), 4, "{out}");
+    assert!(out.contains("[postal_codes]"), "{out}");
+
+    let config = root.join("carebook.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    let at = toml.find("[[areas]]").unwrap();
+    toml.insert_str(
+        at,
+        "[postal_codes]\n\"中道\" = \"537-0025\"\n\"東中本\" = \"537-0021\"\n\"大今里\" = \"537-0012\"\n\"大今里西\" = \"537-0013\"\n\n",
+    );
+    std::fs::write(&config, toml).unwrap();
+    let o = import(&root, &file, &[]);
+    let out = output_of(&o);
+    assert!(out.contains("added 3"), "{out}");
+    // 神路 has no code in the settings: that row alone is reported, at its line.
+    assert_eq!(out.matches("has no postal code").count(), 1, "{out}");
+    assert!(out.contains("jigyosho_430_no_postal.csv:5:"), "{out}");
+    let postal = |id: &str| {
+        yaml(&record(&root, &format!("care/care-{id}.yaml")))["address"]["postal"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(postal("2771500111"), "537-0025");
+    assert_eq!(postal("2771500129"), "537-0021");
+    // 大今里西, not 大今里: the longest town wins
+    assert_eq!(postal("2771500145"), "537-0013");
+    assert_checks(&root);
+}

@@ -336,11 +336,22 @@ impl Mapper<'_> {
                     }
                 }
                 let city_col = self.cell(row, Field::City).map(|(_, c)| c);
-                match (postal, split_city(&rest, &self.cfg.municipality, city_col)) {
+                let split = split_city(&rest, &self.cfg.municipality, city_col);
+                // An address without a postal code takes its town's, when
+                // the settings list it ([postal_codes]).
+                if let (None, Some((_, line))) = (&postal, &split) {
+                    postal = self
+                        .cfg
+                        .postal_codes
+                        .iter()
+                        .find(|(town, _)| !town.is_empty() && line.starts_with(town.as_str()))
+                        .map(|(_, code)| code.clone());
+                }
+                match (postal, split) {
                     (None, _) => errs.push(err(
                         Some(i),
                         format!("the address \"{}\" has no postal code", one_line(v)),
-                        "start the address with the postal code (〒537-0025 大阪市東成区…) or add a 郵便番号 column",
+                        "start the address with the postal code (〒537-0025 大阪市東成区…), add a 郵便番号 column, or list the town's code in carebook.toml: [postal_codes] \"中道\" = \"537-0025\"",
                     )),
                     (_, None) => errs.push(err(
                         Some(i),

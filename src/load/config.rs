@@ -39,6 +39,10 @@ pub struct RawConfig {
     pub opendata: RawOpendata,
     #[serde(default)]
     pub search: RawSearch,
+    /// Town (町) → postal code, for `carebook import` of lists whose
+    /// addresses have none (the MHLW 介護サービス情報公表 files).
+    #[serde(default)]
+    pub postal_codes: std::collections::BTreeMap<String, Spanned<String>>,
     pub areas: Vec<RawArea>,
     pub types: Vec<RawType>,
 }

@@ -77,6 +77,8 @@ pub struct Config {
     pub pamphlet: Pamphlet,
     pub opendata: Opendata,
     pub search: Search,
+    /// Town (町) and its postal code, longest town first.
+    pub postal_codes: Vec<(String, String)>,
     area_ix: HashMap<String, usize>,
     type_ix: HashMap<String, usize>,
 }
@@ -441,6 +443,22 @@ impl Config {
             licence_url,
         };
         let search = search(src, raw.search, &mut errs);
+        let mut postal_codes = Vec::new();
+        for (town, code) in raw.postal_codes {
+            let scalar = Scalar {
+                text: code.get_ref().clone(),
+                kind: ScalarKind::String,
+            };
+            match crate::model::values::Postal::parse(&scalar) {
+                Ok(p) => postal_codes.push((town.trim().to_string(), p.0)),
+                Err(p) => errs.push(
+                    src.error(&code, format!("postal_codes.{town}: {}", p.message))
+                        .with_hint(p.hint),
+                ),
+            }
+        }
+        // (the longest town first: 東中本 before 中本)
+        postal_codes.sort_by_key(|(t, _)| std::cmp::Reverse(t.chars().count()));
         match as_of {
             Some(as_of) if errs.is_empty() => Ok(Config {
                 hash: {
@@ -467,6 +485,7 @@ impl Config {
                 pamphlet,
                 opendata,
                 search,
+                postal_codes,
                 area_ix,
                 type_ix,
             }),
