@@ -959,7 +959,9 @@
       var subs = plan(m.expand, words, filters.type || []);
       var first = subs.filter(function (s) { return s.tier === 0; });
       var rest = subs.filter(function (s) { return s.tier === 1; });
-      var firstDocs = first.length ? docsOfTypes(m, first[0].types) : Promise.resolve(null);
+      // (loaded only when the top rows cannot tell: see settle)
+      var firstDocs = null;
+      function byType() { return firstDocs || (firstDocs = docsOfTypes(m, first[0].types)); }
       var alts = [], marks = [];
       subs.forEach(function (s) {
         var a = s.words.join(' ');
@@ -996,11 +998,23 @@
         };
       }
       function settle(r1, r0, kk) {
-        return firstDocs.then(function (byType) {
-          if (r0 || !byType) return combine(r1, r0, kk, null);
-          var c = combine(r1, null, kk, byType), top = c.hits.slice(0, kk);
-          if (c.total != null || (top.length === kk && top.every(function (h) { return byType[h.doc]; }))) return c;
-          return run(first, kk).then(function (got) { return combine(r1, got, kk, null); });
+        if (r0 || !first.length) return Promise.resolve(combine(r1, r0, kk, null));
+        var plain = combine(r1, null, kk, null), top = plain.hits.slice(0, kk);
+        // The best are all of the named type: they are the first anyway
+        // (their rows, shown next, tell their types).
+        var allOfType = plain.total == null && top.length === kk
+          ? display(top.map(function (h) { return h.doc; })).then(function (rows) {
+            return rows.every(function (r) { return first[0].types.indexOf(r.typeKey) >= 0; });
+          })
+          : Promise.resolve(false);
+        return allOfType.then(function (yes) {
+          if (yes) return plain;
+          return byType().then(function (of) {
+            var c = combine(r1, null, kk, of);
+            top = c.hits.slice(0, kk);
+            if (c.total != null || (top.length === kk && top.every(function (h) { return of[h.doc]; }))) return c;
+            return run(first, kk).then(function (got) { return combine(r1, got, kk, null); });
+          });
         });
       }
       return run(rest, k).then(function (r1) { return settle(r1, null, k); });
@@ -1034,6 +1048,7 @@
           return {
             doc: d, kind: kind[0], id: r[R.id], name: r[R.name],
             type: type == null ? '' : m.types[type].name,
+            typeKey: type == null ? '' : m.types[type].key,
             area: area == null ? '' : m.areas[area].name,
             phone: r[R.phone], address: r[R.address], url: kind[1] + r[R.id] + kind[2],
             caps: r[R.caps].map(function (c) { return m.capLabels[c]; }),
