@@ -44,7 +44,7 @@ for (const kind of ['plain', 'filtered', 'everyday']) {
 out.push('');
 out.push('Queries whose plan reads more than the engine alone:');
 out.push('');
-out.push('| query | alternatives | matches (engine → page; + = at least) | engine kB | page kB | snippets kB |');
+out.push('| query | alternatives | matches, engine → page (a lower bound where the count was not read) | engine kB | page kB | snippets kB |');
 out.push('|---|---:|---:|---:|---:|---:|');
 for (const x of rows.filter((x) => x.planned !== x.engine)) {
   const f = Object.entries(x.filters).flatMap(([k, v]) => v.map((y) => `${k}=${y}`)).join(' ');
