@@ -86,7 +86,12 @@ fn main() {
         .args(["serve", "--port", "0", "--root"])
         .arg(&dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // (CAREBOOK_SERVE_TIMINGS: serve's step timings, on stderr)
+        .stderr(if std::env::var_os("CAREBOOK_SERVE_TIMINGS").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("start carebook serve");
     let pid = child.id();

@@ -2,6 +2,7 @@
 //! record can be replaced, added or removed without rebuilding the rest.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a table needs of a record.
 pub trait Keyed {
@@ -15,8 +16,10 @@ pub trait Keyed {
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     /// Records where they were put; a removed one leaves `None`, reused by
-    /// the next insert.
-    slots: Vec<Option<T>>,
+    /// the next insert. (Shared: a copy of the guidebook, which the live
+    /// preview hands to its background work at every edit, copies no
+    /// record.)
+    slots: Vec<Option<Arc<T>>>,
     free: Vec<usize>,
     by_id: HashMap<String, usize>,
     /// Slots in display order.
@@ -44,7 +47,7 @@ impl<T: Keyed> Table<T> {
                 .map(|(i, r)| (r.id().to_string(), i))
                 .collect(),
             order: (0..records.len()).collect(),
-            slots: records.into_iter().map(Some).collect(),
+            slots: records.into_iter().map(|r| Some(Arc::new(r))).collect(),
             free: Vec::new(),
         };
         let slots = &t.slots;
@@ -52,8 +55,8 @@ impl<T: Keyed> Table<T> {
         t
     }
 
-    fn cmp(slots: &[Option<T>], a: usize, b: usize) -> std::cmp::Ordering {
-        let (a, b) = (slots[a].as_ref(), slots[b].as_ref());
+    fn cmp(slots: &[Option<Arc<T>>], a: usize, b: usize) -> std::cmp::Ordering {
+        let (a, b) = (slots[a].as_deref(), slots[b].as_deref());
         match (a, b) {
             (Some(a), Some(b)) => a
                 .order_key()
@@ -73,13 +76,15 @@ impl<T: Keyed> Table<T> {
 
     /// In display order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator + Clone {
-        self.order
-            .iter()
-            .map(|&s| self.slots[s].as_ref().expect("ordered slots hold records"))
+        self.order.iter().map(|&s| {
+            self.slots[s]
+                .as_deref()
+                .expect("ordered slots hold records")
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.by_id.get(id).and_then(|&s| self.slots[s].as_ref())
+        self.by_id.get(id).and_then(|&s| self.slots[s].as_deref())
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -97,9 +102,10 @@ impl<T: Keyed> Table<T> {
 
     /// Puts `record` in its place, replacing the record of the same id.
     /// Returns the one replaced.
-    pub fn insert(&mut self, record: T) -> Option<T> {
+    pub fn insert(&mut self, record: T) -> Option<Arc<T>> {
         let old = self.remove(record.id());
         let id = record.id().to_string();
+        let record = Arc::new(record);
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slots[s] = Some(record);
@@ -121,7 +127,7 @@ impl<T: Keyed> Table<T> {
     }
 
     /// Takes out the record with `id`.
-    pub fn remove(&mut self, id: &str) -> Option<T> {
+    pub fn remove(&mut self, id: &str) -> Option<Arc<T>> {
         let at = self.position(id)?;
         let slot = self.order.remove(at);
         self.by_id.remove(id);
@@ -156,10 +162,13 @@ mod tests {
         assert_eq!(t.insert(R("d".into(), 2)), None);
         assert_eq!(ids(&t), ["a", "b", "d", "c"]);
         // Moving a record: replaced in its new place.
-        assert_eq!(t.insert(R("a".into(), 9)), Some(R("a".into(), 1)));
+        assert_eq!(
+            t.insert(R("a".into(), 9)).as_deref(),
+            Some(&R("a".into(), 1))
+        );
         assert_eq!(ids(&t), ["b", "d", "c", "a"]);
         assert_eq!(t.position("c"), Some(2));
-        assert_eq!(t.remove("d"), Some(R("d".into(), 2)));
+        assert_eq!(t.remove("d").as_deref(), Some(&R("d".into(), 2)));
         assert_eq!(ids(&t), ["b", "c", "a"]);
         assert_eq!(t.get("d"), None);
         t.insert(R("e".into(), 0));

@@ -1,18 +1,20 @@
 //! One preview session: the model, the theme's renderer and what the
 //! preview folder holds, brought up to date change by change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tokio::sync::{broadcast, watch};
 
 use super::background::{write_atomic, Job, Worker};
 use super::watch::Change;
 use super::{Problem, State};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::kinds::RecordKind;
 use crate::load;
 use crate::model::Model;
 use crate::outputs::site::{Layout, Route, SiteRenderer};
@@ -20,6 +22,19 @@ use crate::outputs::theme::Theme;
 
 /// Pages rendered before they are written (see `render`).
 const RENDER_BATCH: usize = 2048;
+
+/// With CAREBOOK_SERVE_TIMINGS set, each rebuild prints how long its
+/// steps took (for bench/serve.sh and whoever profiles it).
+fn timing(step: &str, since: Instant) -> Instant {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("CAREBOOK_SERVE_TIMINGS").is_some()) {
+        eprintln!(
+            "timing {step} {:.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Instant::now()
+}
 
 pub struct Session {
     root: PathBuf,
@@ -33,7 +48,13 @@ pub struct Session {
     theme: Option<Arc<Theme>>,
     renderer: Option<SiteRenderer>,
     /// What the preview folder holds: each route's path and fingerprint.
-    rendered: HashMap<Route, (String, u64)>,
+    rendered: FxHashMap<Route, (String, u64)>,
+    /// What the pages of the last rendering had in common (settings,
+    /// navigation), and the records changed since (None: anything may
+    /// have, e.g. the renderer is new): while the first stays, a record's
+    /// own page can change only with the record.
+    last_global: Option<u64>,
+    pending: Option<BTreeSet<(RecordKind, String)>>,
     generation: u64,
     state: watch::Sender<State>,
     reloads: broadcast::Sender<u64>,
@@ -57,7 +78,9 @@ impl Session {
             model: None,
             theme: None,
             renderer: None,
-            rendered: HashMap::new(),
+            rendered: FxHashMap::default(),
+            last_global: None,
+            pending: None,
             generation: 0,
             state,
             reloads,
@@ -79,6 +102,7 @@ impl Session {
                 self.model = None;
             }
         }
+        self.pending = None;
         self.publish(true, true, start);
     }
 
@@ -88,6 +112,7 @@ impl Session {
         };
         self.theme_problems.clear();
         self.renderer = None;
+        self.pending = None;
         match Theme::load(&self.root, &model.book.config.theme) {
             Ok(theme) => {
                 let theme = Arc::new(theme);
@@ -137,7 +162,17 @@ impl Session {
         }
         paths.sort();
         paths.dedup();
-        let records = !paths.is_empty() && !model.update(&paths).records.is_empty();
+        let t = Instant::now();
+        let changed = if paths.is_empty() {
+            Default::default()
+        } else {
+            model.update(&paths).records
+        };
+        timing("update", t);
+        let records = !changed.is_empty();
+        if let Some(p) = &mut self.pending {
+            p.extend(changed);
+        }
         self.publish(records, pamphlet || theme, start);
     }
 
@@ -160,7 +195,9 @@ impl Session {
     fn publish(&mut self, records: bool, pamphlet: bool, start: Instant) {
         self.render_problems.clear();
         let mut written = 0;
+        let t = Instant::now();
         let mut problems = self.problems();
+        timing("problems", t);
         if !problems.has_errors() {
             match self.render() {
                 Ok(n) => written = n,
@@ -194,6 +231,7 @@ impl Session {
                 problems.errors()
             );
         }
+        let t = Instant::now();
         if ok && (records || pamphlet) {
             if let (Some(model), Some(theme)) = (&self.model, &self.theme) {
                 self.background.submit(Job {
@@ -205,6 +243,7 @@ impl Session {
                 });
             }
         }
+        timing("background", t);
         let generation = self.generation;
         // Open pages show the errors; warnings only as a count.
         let errors: Vec<Problem> = problems
@@ -226,16 +265,41 @@ impl Session {
         let (Some(model), Some(renderer)) = (&self.model, &self.renderer) else {
             return Ok(0);
         };
+        let t = Instant::now();
         let layout = Layout::new(&model.book);
+        let t = timing("layout", t);
         let routes = renderer.routes(&layout);
+        let t = timing("routes", t);
+        // A record's own page is made from the record and what every page
+        // shares: with neither changed, it needs no fingerprint (at 100,000
+        // facilities, most of a rebuild's time otherwise).
+        let changed: Option<HashSet<(RecordKind, &str)>> = self
+            .pending
+            .as_ref()
+            .filter(|_| self.last_global == Some(layout.global))
+            .map(|p| p.iter().map(|(k, id)| (*k, id.as_str())).collect());
+        let unchanged = |r: &Route| {
+            let Some(changed) = &changed else {
+                return false;
+            };
+            let own = match r {
+                Route::Facility(id) => (RecordKind::Facility, id.as_str()),
+                Route::Window(id) => (RecordKind::Window, id.as_str()),
+                Route::Page(slug) => (RecordKind::Page, slug.as_str()),
+                _ => return false,
+            };
+            self.rendered.contains_key(r) && !changed.contains(&own)
+        };
         let todo: Vec<(Route, String, u64)> = routes
             .par_iter()
+            .filter(|r| !unchanged(r))
             .filter_map(|r| {
                 let fp = renderer.fingerprint(r, &layout);
                 let same = self.rendered.get(r).is_some_and(|(_, old)| *old == fp);
                 (!same).then(|| (r.clone(), layout.path(r), fp))
             })
             .collect();
+        let t = timing("fingerprints", t);
         // In batches: a batch is written only when all of it rendered (a
         // broken template fails its first batch, and nothing is written),
         // and a whole site's pages are never held in memory at once.
@@ -280,10 +344,13 @@ impl Session {
                 let _ = std::fs::remove_file(self.preview.join(path));
             }
         }
-        let changed = todo.len() + gone.len();
+        timing("render", t);
+        let count = todo.len() + gone.len();
         for (r, path, fp) in todo {
             self.rendered.insert(r, (path, fp));
         }
-        Ok(changed)
+        self.last_global = Some(layout.global);
+        self.pending = Some(BTreeSet::new());
+        Ok(count)
     }
 }

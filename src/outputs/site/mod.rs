@@ -220,7 +220,7 @@ impl SiteRenderer {
     /// What the route's page is made from, with its template: a rebuild
     /// renders a route again only when this changes.
     pub fn fingerprint(&self, route: &Route, layout: &Layout) -> u64 {
-        let mut h = DefaultHasher::new();
+        let mut h = rustc_hash::FxHasher::default();
         layout.inputs(route).hash(&mut h);
         self.pamphlets.hash(&mut h);
         if let Some(t) = Self::template(route, layout) {

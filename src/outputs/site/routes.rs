@@ -238,7 +238,7 @@ impl<'a> Layout<'a> {
     /// (which the renderer adds): equal fingerprints, equal pages.
     pub fn inputs(&self, route: &Route) -> u64 {
         let b = self.book;
-        let mut h = DefaultHasher::new();
+        let mut h = rustc_hash::FxHasher::default();
         route.hash(&mut h);
         self.global.hash(&mut h);
         let member_hashes =
