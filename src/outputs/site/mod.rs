@@ -42,6 +42,9 @@ const REQUIRED: [&str; 10] = [
     "404.html",
 ];
 
+/// The theme's icon, published again at the site's root.
+const FAVICON: &str = "favicon.ico";
+
 /// `search.js` for `search.js/engine.js`: the script a part belongs to.
 fn script_folder(rel: &str) -> Option<&str> {
     let (folder, _) = rel.split_once('/')?;
@@ -154,7 +157,12 @@ impl SiteRenderer {
             .map(|rel| script_folder(rel).unwrap_or(rel).to_string())
             .collect();
         published.dedup();
-        published.into_iter().map(Route::Static).collect()
+        let favicon = self.theme.statics.contains_key(FAVICON);
+        published
+            .into_iter()
+            .map(Route::Static)
+            .chain(favicon.then_some(Route::Favicon))
+            .collect()
     }
 
     /// A static file as published: the file, or the parts of a script
@@ -210,7 +218,7 @@ impl SiteRenderer {
             Route::Search => "search.html",
             Route::OpenData => "opendata.html",
             Route::NotFound => "404.html",
-            Route::Sitemap | Route::Robots | Route::Static(_) => {
+            Route::Sitemap | Route::Robots | Route::Static(_) | Route::Favicon => {
                 let _ = layout;
                 return None;
             }
@@ -228,6 +236,9 @@ impl SiteRenderer {
         }
         if let Route::Static(rel) = route {
             self.static_file(rel).hash(&mut h);
+        }
+        if *route == Route::Favicon {
+            self.static_file(FAVICON).hash(&mut h);
         }
         h.finish()
     }
@@ -264,6 +275,9 @@ impl SiteRenderer {
             Route::Static(rel) => {
                 let data = self.static_file(rel).ok_or_else(missing)?;
                 return Ok(published(rel, &data).into_owned());
+            }
+            Route::Favicon => {
+                return Ok(self.static_file(FAVICON).ok_or_else(missing)?.into_owned())
             }
             Route::Facility(id) => {
                 let f = book.facilities.get(id).ok_or_else(missing)?;
@@ -378,10 +392,11 @@ impl SiteRenderer {
                 c.extend(crate::outputs::opendata::page_context(book));
                 ("opendata.html", "オープンデータ".into())
             }
-            Route::NotFound => {
-                c.insert("root", base_path(&cfg.base_url));
-                ("404.html", "ページが見つかりません".into())
-            }
+            // Relative links, like every page's: they work opened from
+            // disk and wherever the site is served, for a missing address
+            // beside 404.html (the page also gives base_url in full, which
+            // works from any depth on the published site).
+            Route::NotFound => ("404.html", "ページが見つかりません".into()),
         };
         self.page(template, &path, &title, c, layout)
     }
@@ -670,17 +685,6 @@ struct Nav<'a> {
     types: Vec<NavItem<'a>>,
     areas: Vec<NavItem<'a>>,
     pages: Vec<PageLink<'a>>,
-}
-
-/// `/guidebook/` from `https://example.org/guidebook/`: the root for pages
-/// served at arbitrary paths (404).
-fn base_path(base_url: &str) -> &str {
-    match base_url.find("://") {
-        Some(i) => base_url[i + 3..]
-            .find('/')
-            .map_or("/", |j| &base_url[i + 3 + j..]),
-        None => base_url,
-    }
 }
 
 /// A tera error at the template file (on disk, or in the built-in theme)

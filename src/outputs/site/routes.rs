@@ -42,6 +42,9 @@ pub enum Route {
     Robots,
     /// A theme's static file, under `static/`.
     Static(String),
+    /// The theme's `static/favicon.ico` also at the site's root, where
+    /// browsers ask for it by themselves.
+    Favicon,
 }
 
 /// One page of a paginated list: `base.html`, then `base/2.html`, …
@@ -231,6 +234,7 @@ impl<'a> Layout<'a> {
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Static(rel) => format!("static/{rel}"),
+            Route::Favicon => "favicon.ico".into(),
         }
     }
 
@@ -305,7 +309,7 @@ impl<'a> Layout<'a> {
                     m.id.hash(&mut h);
                 }
             }
-            Route::NotFound | Route::Robots | Route::Static(_) => {}
+            Route::NotFound | Route::Robots | Route::Static(_) | Route::Favicon => {}
         }
         h.finish()
     }
