@@ -155,3 +155,42 @@ fn every_page_passes_axe_at_phone_and_desktop_width() {
     assert!(result.contains("違反0件"), "{result:?}");
     println!("{log}");
 }
+
+/// `tests/e2e/layout.mjs` measures the sample site in headless chromium at
+/// 360, 768 and 1280 px: search results on a phone's first screen (also
+/// 360×500, the on-screen keyboard open), tap targets of 44×44 px, ○ chips
+/// instead of － on a phone, tables that fit or show that they scroll on a
+/// tablet, names not broken mid-word, the 404 page from disk and at a
+/// server's root, the favicon.
+#[test]
+fn layout_measured_at_phone_tablet_and_desktop_width() {
+    let chromium = playwright_ready();
+    let tmp = TempDir::new("layout");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let out = out.canonicalize().unwrap();
+    let o = Command::new("node")
+        .arg(repo().join("tests/e2e/layout.mjs"))
+        .arg("--site")
+        .arg(&out)
+        .arg("--chromium")
+        .arg(&chromium)
+        .output()
+        .expect("run node tests/e2e/layout.mjs");
+    let log = output_of(&o);
+    assert!(o.status.success(), "layout checks failed\n{log}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let summary = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("layout: "))
+        .unwrap_or_else(|| panic!("no summary line\n{log}"));
+    let counts: Vec<usize> = summary
+        .split(", ")
+        .map(|s| s.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        counts[0] >= 17 && counts[1] == 0,
+        "unexpected summary {summary:?}\n{log}"
+    );
+    println!("{log}");
+}
