@@ -338,6 +338,31 @@ fn area_pages_name_their_towns_and_type_pages_explain_the_type() {
     assert!(described > 3, "only {described} types described");
 }
 
+/// The top page's link to the printable guidebook states the PDF's format
+/// and the size of the file the build wrote.
+#[test]
+fn the_pamphlet_link_states_the_pdfs_size() {
+    let tmp = TempDir::new("build-pdf-size");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let bytes = fs::metadata(out.join("pamphlet.pdf")).unwrap().len() as f64;
+    let size = if bytes < 1024.0 * 1024.0 {
+        format!("{}KB", (bytes / 1024.0).ceil())
+    } else {
+        format!("{:.1}MB", bytes / 1024.0 / 1024.0)
+    };
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    let link = index
+        .split("<a href=\"pamphlet.pdf\"")
+        .nth(1)
+        .map(|l| &l[..l.find("</a>").unwrap()])
+        .expect("the top page links the pamphlet");
+    assert!(
+        link.contains(&format!("（PDF・A4・{size}）")),
+        "the link does not state {size}: {link}"
+    );
+}
+
 #[test]
 fn internal_fields_never_reach_the_output() {
     for (root, secrets) in [

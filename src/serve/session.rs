@@ -17,6 +17,7 @@ use crate::load;
 use crate::model::Model;
 use crate::outputs::site::{Layout, Route, SiteRenderer};
 use crate::outputs::theme::Theme;
+use crate::outputs::PamphletBytes;
 
 /// Pages rendered before they are written (see `render`).
 const RENDER_BATCH: usize = 2048;
@@ -38,6 +39,8 @@ pub struct Session {
     state: watch::Sender<State>,
     reloads: broadcast::Sender<u64>,
     background: Worker,
+    /// The sizes of the pamphlet's PDFs the background made last.
+    pamphlet_bytes: PamphletBytes,
 }
 
 impl Session {
@@ -47,6 +50,7 @@ impl Session {
         state: watch::Sender<State>,
         reloads: broadcast::Sender<u64>,
         background: Worker,
+        pamphlet_bytes: PamphletBytes,
     ) -> Session {
         Session {
             root,
@@ -62,6 +66,7 @@ impl Session {
             state,
             reloads,
             background,
+            pamphlet_bytes,
         }
     }
 
@@ -226,7 +231,12 @@ impl Session {
         let (Some(model), Some(renderer)) = (&self.model, &self.renderer) else {
             return Ok(0);
         };
-        let layout = Layout::new(&model.book);
+        let bytes = self
+            .pamphlet_bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let layout = Layout::new(&model.book).with_pamphlet_bytes(bytes);
         let routes = renderer.routes(&layout);
         let todo: Vec<(Route, String, u64)> = routes
             .par_iter()

@@ -23,7 +23,7 @@ use crate::model::config::Edition;
 use crate::model::values::{as_of_ja, as_of_wareki};
 use crate::model::Guidebook;
 use crate::outputs::theme::{Origin, Theme};
-use crate::outputs::{markdown, BuildContext, Problems, Renderer};
+use crate::outputs::{markdown, BuildContext, PamphletBytes, Problems, Renderer};
 use crate::write::Staging;
 pub use routes::{Layout, ListOf, Route};
 use views::{FacilityView, MeetingView, WindowView};
@@ -435,12 +435,18 @@ impl SiteRenderer {
         if !ctx.contains_key("nav") {
             ctx.insert("nav", &nav(layout, false));
         }
+        // (the size on the top page only: see Layout::pamphlet_bytes)
+        let home = path == layout.path(&Route::Home);
         let pamphlets: Vec<serde_json::Value> = self
             .pamphlets
             .iter()
             .map(|e| {
                 let area = e.area.map(|a| cfg.areas[a].name.as_str());
-                serde_json::json!({ "url": &e.file, "area": area })
+                let size = home
+                    .then(|| layout.pamphlet_bytes.get(&e.file))
+                    .flatten()
+                    .map(|&b| file_size_ja(b));
+                serde_json::json!({ "url": &e.file, "area": area, "size": size })
             })
             .collect();
         ctx.insert("pamphlets", &pamphlets);
@@ -449,6 +455,18 @@ impl SiteRenderer {
             .render_to(template, &ctx, &mut buf)
             .map_err(|e| template_diagnostic(&self.theme, template, &e))?;
         Ok(buf)
+    }
+}
+
+/// A file's size as Japanese sites state it beside a link: 「850KB」,
+/// 「1.2MB」 (binary units, as file managers show them).
+fn file_size_ja(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB * KB {
+        format!("{}KB", (b / KB).ceil().max(1.0))
+    } else {
+        format!("{:.1}MB", b / (KB * KB))
     }
 }
 
@@ -498,12 +516,15 @@ fn nav<'a>(layout: &'a Layout, counts: bool) -> Nav<'a> {
 /// The whole site rendered into a staging directory, route by route.
 pub struct Site {
     renderer: SiteRenderer,
+    /// The sizes of the PDFs, recorded by the pamphlet (made before).
+    pamphlet_bytes: PamphletBytes,
 }
 
 impl Site {
-    pub fn new(ctx: &BuildContext) -> Result<Site, Vec<Diagnostic>> {
+    pub fn new(ctx: &BuildContext, pamphlet_bytes: PamphletBytes) -> Result<Site, Vec<Diagnostic>> {
         Ok(Site {
             renderer: SiteRenderer::new(ctx.theme.clone(), ctx.pamphlets.clone())?,
+            pamphlet_bytes,
         })
     }
 }
@@ -514,7 +535,12 @@ impl Renderer for Site {
     }
 
     fn render(&self, book: &Guidebook, out: &Staging, report: &Problems) -> Option<Staging> {
-        let layout = Layout::new(book);
+        let bytes = self
+            .pamphlet_bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let layout = Layout::new(book).with_pamphlet_bytes(bytes);
         let routes = self.renderer.routes(&layout);
         crate::progress::start("rendering pages", routes.len());
         let done = std::sync::atomic::AtomicUsize::new(0);

@@ -4,7 +4,7 @@
 //! hashes exactly what its page is made from, so that a rebuild renders only
 //! the routes whose fingerprint changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::kinds::RecordKind;
@@ -90,6 +90,10 @@ pub struct Layout<'a> {
     /// What every page shows: the settings, the navigation (free pages'
     /// titles), the pamphlets.
     pub global: u64,
+    /// The size of each pamphlet PDF, by file, once made: the top page's
+    /// links state it (only the top page's, as with counts: the PDF
+    /// changes with every record).
+    pub pamphlet_bytes: BTreeMap<String, u64>,
 }
 
 /// Splits `items` into pages of `size` (0: one page), at least one page.
@@ -179,7 +183,14 @@ impl<'a> Layout<'a> {
             area_counts,
             area_type_counts,
             global: hash_of((cfg.hash, pages)),
+            pamphlet_bytes: BTreeMap::new(),
         }
+    }
+
+    /// The layout with the sizes of the pamphlet PDFs made.
+    pub fn with_pamphlet_bytes(mut self, bytes: BTreeMap<String, u64>) -> Layout<'a> {
+        self.pamphlet_bytes = bytes;
+        self
     }
 
     pub fn list(&self, of: ListOf, page: usize) -> Option<&ListPage<'a>> {
@@ -280,6 +291,7 @@ impl<'a> Layout<'a> {
                 b.home.as_ref().map(|p| p.hash).hash(&mut h);
                 (&self.type_counts, &self.area_counts).hash(&mut h);
                 (b.facilities.len(), b.meetings.len(), b.windows.len()).hash(&mut h);
+                self.pamphlet_bytes.hash(&mut h);
             }
             Route::List { of, page } => {
                 if let Some(l) = self.list(*of, *page) {
