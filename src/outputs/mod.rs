@@ -120,6 +120,14 @@ pub fn for_build(
 pub struct NoPamphlet;
 
 #[cfg(not(feature = "pamphlet"))]
+impl NoPamphlet {
+    /// (never made: there is nothing to record)
+    pub fn recording_bytes(self, _: PamphletBytes) -> NoPamphlet {
+        self
+    }
+}
+
+#[cfg(not(feature = "pamphlet"))]
 impl Renderer for NoPamphlet {
     fn name(&self) -> &'static str {
         "pamphlet"

@@ -275,7 +275,7 @@ try {
 
   /* ---- 16: type cards on the top page ---- */
   for (const w of [360, 1280]) {
-    await check(`top page at ${w} px: no card's name broken mid-word, each count on one line`, async () => {
+    await check(`top page at ${w} px: no card's name broken mid-word or past the card's edge, each count on one line`, async () => {
       const { page, close } = await open(w, 800, 'index.html');
       try {
         const cards = await page.$$eval(
@@ -285,14 +285,18 @@ try {
               const name = a.querySelector('.name');
               const count = a.querySelector('.count');
               const lh = (e) => parseFloat(getComputedStyle(e).lineHeight);
+              const box = a.getBoundingClientRect();
+              const inner = box.right - parseFloat(getComputedStyle(a).paddingRight);
               return {
                 name: name ? window.__lines(name) : null,
+                // text past the card's edge
+                overflow: name ? Math.max(0, ...[...name.getClientRects()].map((r) => r.right - inner)) : 0,
                 count: count ? { h: count.getBoundingClientRect().height, lh: lh(count), text: count.textContent } : null,
               };
             }),
         );
         assert(cards.length, 'no cards');
-        const bad = cards.filter((c) => !c.name || midWordBreaks(c.name).length || (c.count && c.count.h > 1.5 * c.count.lh));
+        const bad = cards.filter((c) => !c.name || midWordBreaks(c.name).length || c.overflow > 0.5 || (c.count && c.count.h > 1.5 * c.count.lh));
         assert(!bad.length, `cards whose name breaks mid-word or count breaks: ${JSON.stringify(bad)}`);
         return `${cards.length} cards, ${cards.filter((c) => c.name.length > 1).length} names on two lines or more`;
       } finally {
