@@ -107,8 +107,13 @@ try {
     page.setDefaultTimeout(WAIT_MS);
     // Every resource a page asks for is there (style sheet, scripts,
     // icons): a page that loads half-styled is not checked as it is meant.
+    // (a request aborted by the next navigation, such as an icon still
+    // loading, is not a missing resource: those answer 404 here)
     let failedRequests = [];
-    page.on('requestfailed', (r) => failedRequests.push(`${r.url()} (${r.failure() && r.failure().errorText})`));
+    page.on('requestfailed', (r) => {
+      const error = r.failure() && r.failure().errorText;
+      if (error !== 'net::ERR_ABORTED') failedRequests.push(`${r.url()} (${error})`);
+    });
     page.on('response', (r) => {
       if (r.status() >= 400 && r.request().resourceType() !== 'document') failedRequests.push(`${r.url()} (HTTP ${r.status()})`);
     });
