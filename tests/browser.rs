@@ -25,10 +25,25 @@ fn chromium() -> PathBuf {
 }
 
 /// Headless chromium with a fresh profile (kept alive by the returned dir)
-/// and no network of its own.
+/// and no network of its own. It sets Japanese in the theme's BIZ
+/// UDPGothic, the first font style.css names (the machine may have no
+/// Japanese font), so that printed pages break where readers' do.
 fn headless(profile_name: &str) -> (Command, TempDir) {
     let profile = TempDir::new(profile_name);
+    let fonts = profile.path().join("fonts.conf");
+    std::fs::write(
+        &fonts,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  \
+             <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n  \
+             <dir>{}</dir>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
+            repo().join("themes/default/pamphlet/fonts").display(),
+            profile.path().join("fontcache").display()
+        ),
+    )
+    .unwrap();
     let mut cmd = Command::new(chromium());
+    cmd.env("FONTCONFIG_FILE", &fonts);
     cmd.args([
         "--headless",
         "--no-sandbox",
@@ -208,4 +223,49 @@ fn pages_print_on_a4_without_navigation() {
     print_to_pdf(&out.join("windows/soudan-shienshitsu.html"), &pdf);
     let text = poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     assert!(text.contains("https://example.jp/soudan/"), "{text}");
+}
+
+/// Coordinators fax a facility's page: each prints on one A4 sheet, the
+/// longest too (the ○/－ key is not left alone on a second page).
+#[test]
+fn facility_pages_print_on_one_a4_page() {
+    let tmp = TempDir::new("print-facilities");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let out = out.canonicalize().unwrap();
+    let mut pages: Vec<(usize, String)> = std::fs::read_dir(out.join("facilities"))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                std::fs::metadata(&p).unwrap().len() as usize,
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    assert!(pages.len() > 20, "only {} facility pages", pages.len());
+    // the longest page first: if one spills, it is this one
+    pages.sort_by(|a, b| b.cmp(a));
+    let mut spilled = Vec::new();
+    for (_, name) in &pages {
+        let pdf = tmp.path().join(format!("{name}.pdf"));
+        print_to_pdf(&out.join("facilities").join(name), &pdf);
+        let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+        assert!(
+            info.contains("(A4)"),
+            "{name} is not printed on A4:\n{info}"
+        );
+        let count: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no page count in pdfinfo's answer:\n{info}"));
+        if count != 1 {
+            spilled.push(format!("{name}: {count} pages"));
+        }
+    }
+    assert!(
+        spilled.is_empty(),
+        "facility pages that do not print on one A4 page: {spilled:?}"
+    );
 }

@@ -139,7 +139,7 @@ fn build_writes_every_page_with_relative_links() {
 fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>) -> usize {
     let mut links = 0;
     for (path, data) in files {
-        if !path.ends_with(".html") || path == "404.html" {
+        if !path.ends_with(".html") {
             continue;
         }
         let html = String::from_utf8_lossy(data);
@@ -284,6 +284,82 @@ fn pages_show_the_records_fields() {
     assert!(
         index.contains("架空"),
         "sample guidebook not marked fictional"
+    );
+}
+
+/// A resident learns from an area's page which towns it covers, and from a
+/// type's page what that kind of facility is (both from carebook.toml).
+#[test]
+fn area_pages_name_their_towns_and_type_pages_explain_the_type() {
+    let tmp = TempDir::new("build-explain");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let config: toml::Table = fs::read_to_string(repo().join("carebook.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let html = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+    let mut towns = 0;
+    for area in config["areas"].as_array().unwrap() {
+        let key = area["key"].as_str().unwrap();
+        let want: Vec<&str> = area
+            .get("towns")
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let page = html(&format!("areas/{key}.html"));
+        // 「北部に含まれる町：東小橋、玉津、…」
+        let shown: Vec<&str> = page
+            .split("<p class=\"area-towns\">")
+            .nth(1)
+            .map(|p| {
+                let p = &p[..p.find("</p>").unwrap()];
+                p.rsplit("</strong>").next().unwrap().split('、').collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(shown, want, "the towns areas/{key}.html names");
+        towns += want.len();
+    }
+    assert!(towns > 5, "the sample's areas name only {towns} towns");
+    let mut described = 0;
+    for t in config["types"].as_array().unwrap() {
+        if let Some(d) = t.get("description").and_then(|d| d.as_str()) {
+            let page = html(&format!("types/{}.html", t["key"].as_str().unwrap()));
+            assert!(
+                page.contains(d.trim()),
+                "types/{}.html lacks its description",
+                t["key"]
+            );
+            described += 1;
+        }
+    }
+    assert!(described > 3, "only {described} types described");
+}
+
+/// The top page's link to the printable guidebook states the PDF's format
+/// and the size of the file the build wrote.
+#[test]
+fn the_pamphlet_link_states_the_pdfs_size() {
+    let tmp = TempDir::new("build-pdf-size");
+    let out = tmp.path().join("site");
+    build(&repo(), &out);
+    let bytes = fs::metadata(out.join("pamphlet.pdf")).unwrap().len() as f64;
+    let size = if bytes < 1024.0 * 1024.0 {
+        format!("{}KB", (bytes / 1024.0).ceil())
+    } else {
+        format!("{:.1}MB", bytes / 1024.0 / 1024.0)
+    };
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    let link = index
+        .split("<a href=\"pamphlet.pdf\"")
+        .nth(1)
+        .map(|l| &l[..l.find("</a>").unwrap()])
+        .expect("the top page links the pamphlet");
+    assert!(
+        link.contains(&format!("（PDF・A4・{size}）")),
+        "the link does not state {size}: {link}"
     );
 }
 

@@ -12,6 +12,7 @@ pub mod search_static;
 pub mod site;
 pub mod theme;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -32,9 +33,15 @@ pub struct BuildContext {
     pub index_dir: PathBuf,
 }
 
+/// The size in bytes of each pamphlet PDF made, by file: the pamphlet
+/// records it and the site's links state it, so a build makes the
+/// pamphlet before the site.
+pub type PamphletBytes = Arc<Mutex<BTreeMap<String, u64>>>;
+
 impl BuildContext {
-    /// Decides the build's context and makes from it the outputs, in order: the
-    /// site, the pamphlet (when it can be made), the search indexes.
+    /// Decides the build's context and makes from it the outputs, in order:
+    /// the pamphlet (when it can be made; the site's links state its size),
+    /// the site, the open data, the search indexes.
     /// Problems (a theme or template that cannot be read) and warnings (no
     /// pamphlet) go to `report`; `None` when the build cannot go on.
     pub fn decide(
@@ -59,11 +66,15 @@ impl BuildContext {
             theme,
             index_dir,
         };
-        let site = site::Site::new(&ctx).map_err(|ds| report.extend(ds)).ok()?;
-        let mut outputs: Vec<Box<dyn Renderer>> = vec![Box::new(site)];
+        let bytes = PamphletBytes::default();
+        let site = site::Site::new(&ctx, bytes.clone())
+            .map_err(|ds| report.extend(ds))
+            .ok()?;
+        let mut outputs: Vec<Box<dyn Renderer>> = Vec::new();
         if let Some(p) = pamphlet {
-            outputs.push(Box::new(p));
+            outputs.push(Box::new(p.recording_bytes(bytes)));
         }
+        outputs.push(Box::new(site));
         outputs.push(Box::new(opendata::OpenData));
         outputs.push(Box::new(search_index::SearchIndexes::new(&ctx)));
         Some(outputs)
@@ -107,6 +118,14 @@ pub fn for_build(
 /// Stands for the pamphlet in a carebook built without it.
 #[cfg(not(feature = "pamphlet"))]
 pub struct NoPamphlet;
+
+#[cfg(not(feature = "pamphlet"))]
+impl NoPamphlet {
+    /// (never made: there is nothing to record)
+    pub fn recording_bytes(self, _: PamphletBytes) -> NoPamphlet {
+        self
+    }
+}
 
 #[cfg(not(feature = "pamphlet"))]
 impl Renderer for NoPamphlet {

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use super::State;
 use crate::model::Guidebook;
 use crate::outputs::theme::Theme;
+use crate::outputs::PamphletBytes;
 use crate::search::engine::Searcher;
 use crate::write::Staging;
 
@@ -33,14 +34,27 @@ pub struct Worker {
     state: watch::Sender<State>,
 }
 
+/// What the worker writes into the preview.
+struct Out<'a> {
+    scratch: &'a Path,
+    preview: &'a Path,
+    searcher: &'a RwLock<Option<Searcher>>,
+    state: &'a watch::Sender<State>,
+    /// The sizes of the pamphlet's PDFs, shared with the session.
+    #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
+    pamphlet_bytes: &'a PamphletBytes,
+}
+
 impl Worker {
     /// Starts the thread. Indexes go under `scratch` (`index/`, and the
-    /// browser index in `search-site/search/`), PDFs into `preview`.
+    /// browser index in `search-site/search/`), PDFs into `preview`, their
+    /// sizes into `pamphlet_bytes` (the top page states them).
     pub fn start(
         scratch: PathBuf,
         preview: PathBuf,
         searcher: Arc<RwLock<Option<Searcher>>>,
         state: watch::Sender<State>,
+        pamphlet_bytes: PamphletBytes,
     ) -> Worker {
         let (jobs, rx) = channel::<Job>();
         let st = state.clone();
@@ -53,9 +67,16 @@ impl Worker {
                 .start_handler(|_| lower_priority())
                 .build();
             lower_priority();
+            let out = Out {
+                scratch: &scratch,
+                preview: &preview,
+                searcher: &searcher,
+                state: &st,
+                pamphlet_bytes: &pamphlet_bytes,
+            };
             match pool {
-                Ok(pool) => pool.install(|| work(rx, &scratch, &preview, &searcher, &st)),
-                Err(_) => work(rx, &scratch, &preview, &searcher, &st),
+                Ok(pool) => pool.install(|| work(rx, &out)),
+                Err(_) => work(rx, &out),
             }
         });
         Worker { jobs, state }
@@ -85,13 +106,8 @@ fn lower_priority() {
     }
 }
 
-fn work(
-    rx: Receiver<Job>,
-    scratch: &Path,
-    preview: &Path,
-    searcher: &RwLock<Option<Searcher>>,
-    state: &watch::Sender<State>,
-) {
+fn work(rx: Receiver<Job>, out: &Out) {
+    let (scratch, preview, searcher, state) = (out.scratch, out.preview, out.searcher, out.state);
     while let Ok(mut job) = rx.recv() {
         // Only the latest state matters; what the skipped jobs asked for
         // is asked of it too.
@@ -125,7 +141,7 @@ fn work(
             }
         }
         if job.pamphlet {
-            let status = pamphlet(&job, preview);
+            let status = pamphlet(&job, out);
             state.send_modify(|s| s.pamphlet = status);
         }
     }
@@ -164,14 +180,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Without the `pamphlet` feature there is none.
 #[cfg(not(feature = "pamphlet"))]
-fn pamphlet(_: &Job, _: &Path) -> &'static str {
+fn pamphlet(_: &Job, _: &Out) -> &'static str {
     "off"
 }
 
-/// Typesets the pamphlet into the preview; its status for the pages.
+/// Typesets the pamphlet into the preview and renders the top page again,
+/// which states the PDFs' sizes; its status for the pages.
 #[cfg(feature = "pamphlet")]
-fn pamphlet(job: &Job, preview: &Path) -> &'static str {
+fn pamphlet(job: &Job, out: &Out) -> &'static str {
     use crate::outputs::pamphlet::Pamphlet;
+    let preview = out.preview;
     let book = &job.book;
     if !book.config.pamphlet.enabled {
         return "off";
@@ -180,6 +198,7 @@ fn pamphlet(job: &Job, preview: &Path) -> &'static str {
     let Ok(p) = Pamphlet::new(job.theme.clone(), &settings) else {
         return "off";
     };
+    let mut bytes = std::collections::BTreeMap::new();
     for edition in book.config.pamphlet_editions() {
         let (pdf, diags) = p.typeset(book, &edition);
         for d in diags
@@ -193,8 +212,20 @@ fn pamphlet(job: &Job, preview: &Path) -> &'static str {
                 if write_atomic(&preview.join(&edition.file), &pdf).is_err() {
                     return "off";
                 }
+                bytes.insert(edition.file.clone(), pdf.len() as u64);
             }
             None => return "off",
+        }
+    }
+    *out.pamphlet_bytes.lock().unwrap_or_else(|p| p.into_inner()) = bytes.clone();
+    // The session renders pages with the sizes last known; the top page is
+    // rendered here again with these, from this job's snapshot (the
+    // latest: the session hands over a job after each change it renders).
+    use crate::outputs::site::{Layout, Route, SiteRenderer};
+    if let Ok(site) = SiteRenderer::new(job.theme.clone(), book.config.pamphlet_editions()) {
+        let layout = Layout::new(book).with_pamphlet_bytes(bytes);
+        if let Ok(page) = site.render(&Route::Home, &layout) {
+            let _ = write_atomic(&preview.join(layout.path(&Route::Home)), &page);
         }
     }
     "ready"

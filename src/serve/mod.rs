@@ -113,11 +113,13 @@ pub fn run(opts: Options) -> Result<(), String> {
     let (state_tx, state_rx) = tokio::sync::watch::channel(State::default());
     let (reload_tx, _) = tokio::sync::broadcast::channel(64);
     let searcher = Arc::new(RwLock::new(None));
+    let pamphlet_bytes = crate::outputs::PamphletBytes::default();
     let background = background::Worker::start(
         scratch.clone(),
         preview.clone(),
         searcher.clone(),
         state_tx.clone(),
+        pamphlet_bytes.clone(),
     );
     let mut session = session::Session::new(
         root.clone(),
@@ -125,6 +127,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         state_tx,
         reload_tx.clone(),
         background,
+        pamphlet_bytes,
     );
     // Events closer than this are one change: an editor's save (a write
     // and a rename, or two writes) takes far less.

@@ -19,6 +19,7 @@ use crate::load;
 use crate::model::Model;
 use crate::outputs::site::{Layout, Route, SiteRenderer};
 use crate::outputs::theme::Theme;
+use crate::outputs::PamphletBytes;
 
 /// Pages rendered before they are written (see `render`).
 const RENDER_BATCH: usize = 2048;
@@ -59,6 +60,8 @@ pub struct Session {
     state: watch::Sender<State>,
     reloads: broadcast::Sender<u64>,
     background: Worker,
+    /// The sizes of the pamphlet's PDFs the background made last.
+    pamphlet_bytes: PamphletBytes,
 }
 
 impl Session {
@@ -68,6 +71,7 @@ impl Session {
         state: watch::Sender<State>,
         reloads: broadcast::Sender<u64>,
         background: Worker,
+        pamphlet_bytes: PamphletBytes,
     ) -> Session {
         Session {
             root,
@@ -85,6 +89,7 @@ impl Session {
             state,
             reloads,
             background,
+            pamphlet_bytes,
         }
     }
 
@@ -266,7 +271,12 @@ impl Session {
             return Ok(0);
         };
         let t = Instant::now();
-        let layout = Layout::new(&model.book);
+        let bytes = self
+            .pamphlet_bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let layout = Layout::new(&model.book).with_pamphlet_bytes(bytes);
         let t = timing("layout", t);
         let routes = renderer.routes(&layout);
         let t = timing("routes", t);

@@ -155,18 +155,33 @@ pub fn json(path: &Path) -> Option<Value> {
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
-/// Makes sure tests/e2e/node_modules holds the pinned playwright-core.
-pub fn install_playwright(e2e: &Path) {
-    let pinned = json(&e2e.join("package.json")).expect("read tests/e2e/package.json")
-        ["dependencies"]["playwright-core"]
-        .as_str()
-        .expect("tests/e2e/package.json pins playwright-core")
-        .to_string();
-    let installed = || {
-        json(&e2e.join("node_modules/playwright-core/package.json"))
-            .and_then(|v| v["version"].as_str().map(String::from))
-    };
-    if installed().as_deref() == Some(pinned.as_str()) {
+/// The packages tests/e2e/package-lock.json locks that
+/// tests/e2e/node_modules lacks or holds at another version, as
+/// "name version" (all of them when there is no lock file).
+fn stale_packages(e2e: &Path) -> Vec<String> {
+    let lock = json(&e2e.join("package-lock.json")).expect("read tests/e2e/package-lock.json");
+    let packages = lock["packages"]
+        .as_object()
+        .expect("tests/e2e/package-lock.json has no \"packages\" (lockfileVersion 3)");
+    packages
+        .iter()
+        .filter_map(|(at, p)| {
+            let at = at.strip_prefix("node_modules/")?;
+            let locked = p["version"].as_str()?;
+            let installed = json(&e2e.join("node_modules").join(at).join("package.json"))
+                .and_then(|v| v["version"].as_str().map(String::from));
+            (installed.as_deref() != Some(locked)).then(|| format!("{at} {locked}"))
+        })
+        .collect()
+}
+
+/// Makes sure tests/e2e/node_modules holds every package
+/// tests/e2e/package-lock.json locks, at its locked version: `npm ci` when
+/// one is missing or differs (a lock file changed by a commit, e.g. a new
+/// dependency, reinstalls).
+pub fn install_e2e_packages(e2e: &Path) {
+    let stale = stale_packages(e2e);
+    if stale.is_empty() {
         return;
     }
     let o = Command::new("npm")
@@ -177,18 +192,19 @@ pub fn install_playwright(e2e: &Path) {
         .expect("npm not found: install npm (apt-get install npm), as .ci/run does");
     assert!(
         o.status.success(),
-        "npm ci in tests/e2e failed\n{}",
+        "npm ci in tests/e2e failed (it was to install {stale:?})\n{}",
         output_of(&o)
     );
-    assert_eq!(
-        installed().as_deref(),
-        Some(pinned.as_str()),
-        "npm ci did not install playwright-core {pinned}\n{}",
+    let still = stale_packages(e2e);
+    assert!(
+        still.is_empty(),
+        "npm ci did not install {still:?}\n{}",
         output_of(&o)
     );
 }
 
-/// Chromium, Node.js 20 or newer, npm and the pinned playwright-core in
+/// Chromium, Node.js 20 or newer, npm and the packages
+/// tests/e2e/package-lock.json locks (playwright-core, axe-core) in
 /// tests/e2e/node_modules, for the scripts under tests/e2e; fails naming
 /// what to install. Returns chromium's path.
 pub fn playwright_ready() -> PathBuf {
@@ -214,6 +230,6 @@ pub fn playwright_ready() -> PathBuf {
     // (one install at a time: several test binaries may get here at once)
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    install_playwright(&repo().join("tests/e2e"));
+    install_e2e_packages(&repo().join("tests/e2e"));
     chromium
 }

@@ -31,6 +31,8 @@ pub struct Pamphlet {
     theme: Arc<Theme>,
     fonts: Fonts,
     library: LazyHash<Library>,
+    /// Where a build's pamphlet records the size of each PDF it made.
+    bytes: Option<crate::outputs::PamphletBytes>,
 }
 
 impl Pamphlet {
@@ -63,7 +65,16 @@ impl Pamphlet {
             theme,
             fonts,
             library: PamphletWorld::library(),
+            bytes: None,
         })
+    }
+
+    /// The pamphlet, recording into `bytes` the size of each PDF it makes.
+    pub fn recording_bytes(self, bytes: crate::outputs::PamphletBytes) -> Pamphlet {
+        Pamphlet {
+            bytes: Some(bytes),
+            ..self
+        }
     }
 
     /// Typesets one edition. Warnings come back beside the PDF.
@@ -148,6 +159,11 @@ impl Renderer for Pamphlet {
             let (pdf, diags) = self.typeset(book, &edition);
             report.extend(diags);
             if let Some(pdf) = pdf {
+                if let Some(b) = &self.bytes {
+                    b.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(edition.file.clone(), pdf.len() as u64);
+                }
                 if let Err(e) = out.write_owned(&edition.file, pdf) {
                     report.push(Diagnostic::error(
                         out.path().join(&edition.file),

@@ -23,7 +23,7 @@ use crate::model::config::Edition;
 use crate::model::values::{as_of_ja, as_of_wareki};
 use crate::model::Guidebook;
 use crate::outputs::theme::{Origin, Theme};
-use crate::outputs::{markdown, BuildContext, Problems, Renderer};
+use crate::outputs::{markdown, BuildContext, PamphletBytes, Problems, Renderer};
 use crate::write::Staging;
 pub use routes::{Layout, ListOf, Route};
 use views::{FacilityView, MeetingView, WindowView};
@@ -41,6 +41,9 @@ const REQUIRED: [&str; 10] = [
     "page.html",
     "404.html",
 ];
+
+/// The theme's icon, published again at the site's root.
+const FAVICON: &str = "favicon.ico";
 
 /// `search.js` for `search.js/engine.js`: the script a part belongs to.
 fn script_folder(rel: &str) -> Option<&str> {
@@ -154,7 +157,12 @@ impl SiteRenderer {
             .map(|rel| script_folder(rel).unwrap_or(rel).to_string())
             .collect();
         published.dedup();
-        published.into_iter().map(Route::Static).collect()
+        let favicon = self.theme.statics.contains_key(FAVICON);
+        published
+            .into_iter()
+            .map(Route::Static)
+            .chain(favicon.then_some(Route::Favicon))
+            .collect()
     }
 
     /// A static file as published: the file, or the parts of a script
@@ -210,7 +218,7 @@ impl SiteRenderer {
             Route::Search => "search.html",
             Route::OpenData => "opendata.html",
             Route::NotFound => "404.html",
-            Route::Sitemap | Route::Robots | Route::Static(_) => {
+            Route::Sitemap | Route::Robots | Route::Static(_) | Route::Favicon => {
                 let _ = layout;
                 return None;
             }
@@ -228,6 +236,9 @@ impl SiteRenderer {
         }
         if let Route::Static(rel) = route {
             self.static_file(rel).hash(&mut h);
+        }
+        if *route == Route::Favicon {
+            self.static_file(FAVICON).hash(&mut h);
         }
         h.finish()
     }
@@ -264,6 +275,9 @@ impl SiteRenderer {
             Route::Static(rel) => {
                 let data = self.static_file(rel).ok_or_else(missing)?;
                 return Ok(published(rel, &data).into_owned());
+            }
+            Route::Favicon => {
+                return Ok(self.static_file(FAVICON).ok_or_else(missing)?.into_owned())
             }
             Route::Facility(id) => {
                 let f = book.facilities.get(id).ok_or_else(missing)?;
@@ -378,10 +392,11 @@ impl SiteRenderer {
                 c.extend(crate::outputs::opendata::page_context(book));
                 ("opendata.html", "オープンデータ".into())
             }
-            Route::NotFound => {
-                c.insert("root", base_path(&cfg.base_url));
-                ("404.html", "ページが見つかりません".into())
-            }
+            // Relative links, like every page's: they work opened from
+            // disk and wherever the site is served, for a missing address
+            // beside 404.html (the page also gives base_url in full, which
+            // works from any depth on the published site).
+            Route::NotFound => ("404.html", "ページが見つかりません".into()),
         };
         self.page(template, &path, &title, c, layout)
     }
@@ -421,12 +436,18 @@ impl SiteRenderer {
         if !ctx.contains_key("nav") {
             ctx.insert("nav", &nav(layout, false));
         }
+        // (the size on the top page only: see Layout::pamphlet_bytes)
+        let home = path == layout.path(&Route::Home);
         let pamphlets: Vec<serde_json::Value> = self
             .pamphlets
             .iter()
             .map(|e| {
                 let area = e.area.map(|a| cfg.areas[a].name.as_str());
-                serde_json::json!({ "url": &e.file, "area": area })
+                let size = home
+                    .then(|| layout.pamphlet_bytes.get(&e.file))
+                    .flatten()
+                    .map(|&b| file_size_ja(b));
+                serde_json::json!({ "url": &e.file, "area": area, "size": size })
             })
             .collect();
         ctx.insert("pamphlets", &pamphlets);
@@ -435,6 +456,18 @@ impl SiteRenderer {
             .render_to(template, &ctx, &mut buf)
             .map_err(|e| template_diagnostic(&self.theme, template, &e))?;
         Ok(buf)
+    }
+}
+
+/// A file's size as Japanese sites state it beside a link: 「850KB」,
+/// 「1.2MB」 (binary units, as file managers show them).
+fn file_size_ja(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB * KB {
+        format!("{}KB", (b / KB).ceil().max(1.0))
+    } else {
+        format!("{:.1}MB", b / (KB * KB))
     }
 }
 
@@ -484,12 +517,15 @@ fn nav<'a>(layout: &'a Layout, counts: bool) -> Nav<'a> {
 /// The whole site rendered into a staging directory, route by route.
 pub struct Site {
     renderer: SiteRenderer,
+    /// The sizes of the PDFs, recorded by the pamphlet (made before).
+    pamphlet_bytes: PamphletBytes,
 }
 
 impl Site {
-    pub fn new(ctx: &BuildContext) -> Result<Site, Vec<Diagnostic>> {
+    pub fn new(ctx: &BuildContext, pamphlet_bytes: PamphletBytes) -> Result<Site, Vec<Diagnostic>> {
         Ok(Site {
             renderer: SiteRenderer::new(ctx.theme.clone(), ctx.pamphlets.clone())?,
+            pamphlet_bytes,
         })
     }
 }
@@ -500,7 +536,12 @@ impl Renderer for Site {
     }
 
     fn render(&self, book: &Guidebook, out: &Staging, report: &Problems) -> Option<Staging> {
-        let layout = Layout::new(book);
+        let bytes = self
+            .pamphlet_bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let layout = Layout::new(book).with_pamphlet_bytes(bytes);
         let routes = self.renderer.routes(&layout);
         crate::progress::start("rendering pages", routes.len());
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -689,17 +730,6 @@ struct Nav<'a> {
     types: Vec<NavItem<'a>>,
     areas: Vec<NavItem<'a>>,
     pages: Vec<PageLink<'a>>,
-}
-
-/// `/guidebook/` from `https://example.org/guidebook/`: the root for pages
-/// served at arbitrary paths (404).
-fn base_path(base_url: &str) -> &str {
-    match base_url.find("://") {
-        Some(i) => base_url[i + 3..]
-            .find('/')
-            .map_or("/", |j| &base_url[i + 3 + j..]),
-        None => base_url,
-    }
 }
 
 /// A tera error at the template file (on disk, or in the built-in theme)

@@ -4,7 +4,7 @@
 //! hashes exactly what its page is made from, so that a rebuild renders only
 //! the routes whose fingerprint changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::kinds::RecordKind;
@@ -42,6 +42,9 @@ pub enum Route {
     Robots,
     /// A theme's static file, under `static/`.
     Static(String),
+    /// The theme's `static/favicon.ico` also at the site's root, where
+    /// browsers ask for it by themselves.
+    Favicon,
 }
 
 /// One page of a paginated list: `base.html`, then `base/2.html`, …
@@ -87,6 +90,10 @@ pub struct Layout<'a> {
     /// What every page shows: the settings, the navigation (free pages'
     /// titles), the pamphlets.
     pub global: u64,
+    /// The size of each pamphlet PDF, by file, once made: the top page's
+    /// links state it (only the top page's, as with counts: the PDF
+    /// changes with every record).
+    pub pamphlet_bytes: BTreeMap<String, u64>,
 }
 
 /// Splits `items` into pages of `size` (0: one page), at least one page.
@@ -176,7 +183,14 @@ impl<'a> Layout<'a> {
             area_counts,
             area_type_counts,
             global: hash_of((cfg.hash, pages)),
+            pamphlet_bytes: BTreeMap::new(),
         }
+    }
+
+    /// The layout with the sizes of the pamphlet PDFs made.
+    pub fn with_pamphlet_bytes(mut self, bytes: BTreeMap<String, u64>) -> Layout<'a> {
+        self.pamphlet_bytes = bytes;
+        self
     }
 
     pub fn list(&self, of: ListOf, page: usize) -> Option<&ListPage<'a>> {
@@ -231,6 +245,7 @@ impl<'a> Layout<'a> {
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Static(rel) => format!("static/{rel}"),
+            Route::Favicon => "favicon.ico".into(),
         }
     }
 
@@ -276,6 +291,7 @@ impl<'a> Layout<'a> {
                 b.home.as_ref().map(|p| p.hash).hash(&mut h);
                 (&self.type_counts, &self.area_counts).hash(&mut h);
                 (b.facilities.len(), b.meetings.len(), b.windows.len()).hash(&mut h);
+                self.pamphlet_bytes.hash(&mut h);
             }
             Route::List { of, page } => {
                 if let Some(l) = self.list(*of, *page) {
@@ -305,7 +321,7 @@ impl<'a> Layout<'a> {
                     m.id.hash(&mut h);
                 }
             }
-            Route::NotFound | Route::Robots | Route::Static(_) => {}
+            Route::NotFound | Route::Robots | Route::Static(_) | Route::Favicon => {}
         }
         h.finish()
     }
