@@ -62,7 +62,8 @@ pub fn stage(
         .with_hint("set `search_index` in carebook.toml to a writable directory")
     };
     let docs = doc::documents(book);
-    let print = fingerprint(book, &docs);
+    let expansion = crate::search::expand::Expansion::of(&book.config);
+    let print = fingerprint(book, &docs, &expansion);
     if let Some(print) = &print {
         if unchanged(print, target, site) {
             site.keep(SEARCH).map_err(|e| fail(e.to_string()))?;
@@ -88,10 +89,10 @@ pub fn stage(
             types,
             areas,
             caps,
-            expansion: crate::search::expand::Expansion::of(&book.config),
+            expansion: expansion.clone(),
         };
         let commit = s.spawn(|| tantivy.finish(staging.path(), &print, facets));
-        let written = browser.write(book, &docs, site, &print);
+        let written = browser.write(book, &docs, &expansion, site, &print);
         let committed = commit.join().unwrap_or_else(|_| {
             Err(tantivy::TantivyError::InternalError(
                 "the index writer panicked".into(),
@@ -117,7 +118,11 @@ const SEARCH: &str = "search";
 /// and this carebook binary (its version, size and time), so that a new
 /// build of carebook never keeps an index an older one wrote. None when the
 /// binary cannot be looked at: then the indexes are always rebuilt.
-fn fingerprint(book: &Guidebook, docs: &[doc::SearchDoc]) -> Option<String> {
+fn fingerprint(
+    book: &Guidebook,
+    docs: &[doc::SearchDoc],
+    expansion: &crate::search::expand::Expansion,
+) -> Option<String> {
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     let mut h = std::hash::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -125,7 +130,7 @@ fn fingerprint(book: &Guidebook, docs: &[doc::SearchDoc]) -> Option<String> {
     exe.modified().ok()?.hash(&mut h);
     docs.hash(&mut h);
     doc::facet_labels(book).hash(&mut h);
-    crate::search::expand::Expansion::of(&book.config).hash(&mut h);
+    expansion.hash(&mut h);
     Some(format!("{:016x}", h.finish()))
 }
 

@@ -562,11 +562,13 @@ fn js(v: &serde_json::Value) -> String {
 }
 
 impl Builder {
-    /// Writes the index of the documents added, which are `docs`.
+    /// Writes the index of the documents added, which are `docs`, and
+    /// what widens its queries.
     pub fn write(
         self,
         book: &Guidebook,
         docs: &[SearchDoc],
+        expansion: &crate::search::expand::Expansion,
         out: &Staging,
         fingerprint: &str,
     ) -> Result<(), Diagnostic> {
@@ -718,7 +720,7 @@ impl Builder {
             "areas": areas,
             "caps": caps,
             "fields": { "entry": ENTRY_FIELDS, "row": ROW_FIELDS },
-            "expand": crate::search::expand::Expansion::of(&book.config),
+            "expand": expansion,
             "build": fingerprint,
         });
         out.write_owned(

@@ -8,10 +8,20 @@ use super::analyzer::{analyze, Mode, Token};
 use crate::kinds::RecordKind;
 use crate::model::{hours_text, Capability, Guidebook};
 
-/// The `type` facet of contact windows and meetings, beside facility types.
-pub const WINDOW_TYPE: &str = "window";
-pub const MEETING_TYPE: &str = "meeting";
-pub const PAGE_TYPE: &str = "page";
+/// The `type` facet of a kind of record that has no facility type (its
+/// `search_type` in the kinds table).
+const fn search_type(kind: RecordKind) -> &'static str {
+    match crate::kinds::KINDS[kind as usize].search_type {
+        Some(t) => t,
+        None => panic!("the kinds table gives this kind no search type"),
+    }
+}
+
+/// The `type` facet of contact windows, meetings and free pages, beside
+/// facility types.
+pub const WINDOW_TYPE: &str = search_type(RecordKind::Window);
+pub const MEETING_TYPE: &str = search_type(RecordKind::Meeting);
+pub const PAGE_TYPE: &str = search_type(RecordKind::Page);
 
 /// The kinds of record that search finds, each with the URL of a record's
 /// page around its id (the browser index makes the URL from these).

@@ -322,7 +322,12 @@ async function runMode(browser, mode, base, expected404) {
       problems.push(`console ${m.type()}: ${m.text()} (at ${at || '?'})`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure() && r.failure().errorText})`));
+    // (a request aborted by the next navigation, such as the icon of a page
+    // left at once, is no failure; a missing file answers 404, below)
+    page.on('requestfailed', (r) => {
+      const error = r.failure() && r.failure().errorText;
+      if (error !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} (${error})`);
+    });
     page.on('response', (r) => {
       if (r.status() >= 400 && r.url() !== expected404) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });

@@ -1064,7 +1064,6 @@
   S.find = find;
   S.loadTexts = texts;
   S.fold = fold;
-  S.plan = function (m, words, types) { return plan(m.expand, words, types || []); };
   S.display = display;
   S.loadMeta = meta;
   S.Stale = Stale;
