@@ -95,6 +95,10 @@ pub struct TypeData<'a> {
     /// What this type is, for residents; may be empty.
     pub description: &'a str,
     pub caps: Vec<CapData<'a>>,
+    /// The key lists its capabilities in this many columns: 2, or 1 when a
+    /// label would not fit half the line (the key has a fixed height, as it
+    /// is repeated at the top of every page of the type).
+    pub key_columns: usize,
     /// Some row has the consult mark / the stale mark: the key explains it.
     pub consult: bool,
     pub stale: bool,
@@ -387,9 +391,22 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope<'a>) -> Data<'a> {
         let rows = || groups.iter().flat_map(|g| g.rows.iter());
         let consult = rows().any(|r| r.marks.contains(p.consult_mark.as_str()));
         let stale = rows().any(|r| r.stale);
+        // Full-width characters at the key's size (9 pt, or 10.5 pt large)
+        // in half the text area, less the key's padding.
+        let half = if p.large { 21 } else { 24 };
+        let key_columns = if ty
+            .capabilities
+            .iter()
+            .all(|c| c.short.chars().count() + 1 + c.label.chars().count() <= half)
+        {
+            2
+        } else {
+            1
+        };
         types.push(TypeData {
             consult,
             stale,
+            key_columns,
             key: &ty.key,
             name: &ty.name,
             description: &ty.description,

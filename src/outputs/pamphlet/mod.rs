@@ -102,6 +102,12 @@ impl Pamphlet {
         };
         let json = serde_json::to_vec(&data::data(book, &scope)).expect("plain data serialises");
         let world = PamphletWorld::new(&self.library, &self.fonts, &self.theme, json);
+        // For whoever tunes the template: typst's own timings, as a trace
+        // for chrome://tracing or Perfetto.
+        let trace = std::env::var_os("CAREBOOK_TYPST_TRACE");
+        if trace.is_some() {
+            typst_timing::enable();
+        }
         let result = typst::compile::<PagedDocument>(&world);
         // typst's layout caches hold a copy of nearly every frame, hundreds
         // of MB for a large guidebook; a build is a single pass, so they go
@@ -135,6 +141,22 @@ impl Pamphlet {
         };
         let pdf = typst_pdf::pdf(&document, &options);
         drop(document);
+        if let Some(path) = trace {
+            typst_timing::disable();
+            let written = std::fs::File::create(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|f| {
+                    typst_timing::export_json(std::io::BufWriter::new(f), |span| {
+                        world.span_origin(span)
+                    })
+                });
+            if let Err(e) = written {
+                eprintln!(
+                    "cannot write the typst trace {}: {e}",
+                    path.to_string_lossy()
+                );
+            }
+        }
         typst::comemo::evict(0);
         match pdf {
             Ok(pdf) => (Some(pdf), diags),

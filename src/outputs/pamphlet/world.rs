@@ -122,6 +122,18 @@ impl<'a> PamphletWorld<'a> {
         }
     }
 
+    /// The file and line of a raw span, for typst's timing trace.
+    pub fn span_origin(&self, raw: std::num::NonZeroU64) -> (String, u32) {
+        let span = typst::syntax::Span::from_raw(raw);
+        let file = span.id().and_then(Self::rel_path).unwrap_or_default();
+        let line = span
+            .id()
+            .and_then(|id| Some((self.range(span)?, self.source(id).ok()?)))
+            .and_then(|(range, source)| source.lines().byte_to_line_column(range.start))
+            .map_or(0, |(line, _)| line as u32 + 1);
+        (file, line)
+    }
+
     /// A typst error or warning as a carebook diagnostic at the template's
     /// file, line and column.
     pub fn diagnostic(&self, d: &SourceDiagnostic, root: &Path) -> Diagnostic {
