@@ -213,6 +213,99 @@ fn long_lists_are_paginated_with_working_links() {
     assert_links_resolve(&files);
 }
 
+/// A long list is cut into 五十音 rows (types) or types (areas), each
+/// starting a page of its own, with links to each section's first page.
+#[test]
+fn long_lists_are_cut_into_sections_that_start_their_own_pages() {
+    let tmp = TempDir::new("sections");
+    let root = tmp.path().join("book");
+    copy_dir(&fixture("valid"), &root);
+    let cfg = fs::read_to_string(root.join("carebook.toml")).unwrap();
+    fs::write(
+        root.join("carebook.toml"),
+        cfg.replace("sample = true", "sample = true\npage_size = 50"),
+    )
+    .unwrap();
+    // Fifty-one more clinics, in the あ, か and さ rows: the list is longer
+    // than a page.
+    let clinic = fs::read_to_string(root.join("content/facilities/sakura.yaml")).unwrap();
+    let names = [
+        ("かえで", "kaede"),
+        ("あさひ", "asahi"),
+        ("すみれ", "sumire"),
+    ];
+    for n in 0..51 {
+        let (kana, key) = names[n % 3];
+        let id = format!("{key}{n}");
+        let text = clinic
+            .replace("さくら内科クリニック", &format!("{kana}内科{n}"))
+            .replace("さくらないかくりにっく", &format!("{kana}ないか"));
+        fs::write(root.join(format!("content/facilities/{id}.yaml")), text).unwrap();
+    }
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    let files = tree(&out);
+    let page = |p: &str| String::from_utf8_lossy(&files[p]).into_owned();
+    let mut pages = vec!["types/clinic.html".to_string()];
+    pages.extend(
+        (2..)
+            .map(|n| format!("types/clinic/{n}.html"))
+            .take_while(|p| files.contains_key(p)),
+    );
+    // Each page holds the names of one row only; the nav names every row,
+    // marks the current one and links to the first page of each.
+    let rows: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let text = page(p);
+            let after = text.split("pager-status\">").nth(1).unwrap_or("");
+            after.split('<').next().unwrap_or("").to_string()
+        })
+        .collect();
+    assert!(rows.iter().all(|r| r.contains("ページ中")), "{rows:?}");
+    let first_of = |row: &str| {
+        rows.iter()
+            .position(|r| r.contains(&format!("（{row}行）")))
+    };
+    let (a, k, s) = (
+        first_of("あ").unwrap(),
+        first_of("か").unwrap(),
+        first_of("さ").unwrap(),
+    );
+    assert!(a < k && k < s, "{rows:?}");
+    for (i, p) in pages.iter().enumerate() {
+        let text = page(p);
+        let own = if i >= s {
+            "すみれ"
+        } else if i >= k {
+            "かえで"
+        } else {
+            "あさひ"
+        };
+        for other in ["すみれ内科", "かえで内科", "あさひ内科"] {
+            if !other.starts_with(own) {
+                assert!(
+                    !text.contains(other),
+                    "{p} holds {other} beside the {own} row"
+                );
+            }
+        }
+        assert!(
+            text.contains("class=\"current\" aria-current=\"true\""),
+            "{p}"
+        );
+        let sa = format!("types/clinic/{}.html\"", s + 1);
+        assert!(
+            text.contains(&format!("{sa}>さ行</a>"))
+                || text.contains(&format!(
+                    "{sa} class=\"current\" aria-current=\"true\">さ行</a>"
+                )),
+            "{p}: no link to さ行"
+        );
+    }
+    assert_links_resolve(&files);
+}
+
 fn normalize(p: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in p.components() {

@@ -362,6 +362,10 @@ fn only_the_previews_files_are_served_and_bad_queries_get_400() {
 #[test]
 fn after_edits_the_preview_equals_a_build_byte_for_byte() {
     let (tmp, root) = guidebook("serve-equal");
+    // Lists of two a page, so that they have 五十音 sections and pages that
+    // the moving name below shifts.
+    let settings = root.join("carebook.toml");
+    edit(&settings, "sample = true", "sample = true\npage_size = 2");
     let s = start(&root);
     s.wait_for("state", |_| true);
     let sakura = root.join("content/facilities/sakura.yaml");

@@ -107,6 +107,11 @@ pub fn sort_key(kana: &str) -> String {
 /// The 五十音 row a reading is listed under in an index: あ, か, さ, …, わ;
 /// "他" when it does not start with kana.
 pub fn row(kana: &str) -> &'static str {
+    row_of_key(&sort_key(kana))
+}
+
+/// [`row`] of a reading's [`sort_key`].
+pub fn row_of_key(key: &str) -> &'static str {
     const ROWS: [(&str, &str); 10] = [
         ("あいうえお", "あ"),
         ("かきくけこ", "か"),
@@ -119,7 +124,7 @@ pub fn row(kana: &str) -> &'static str {
         ("らりるれろ", "ら"),
         ("わをん", "わ"),
     ];
-    let first = sort_key(kana).chars().next().unwrap_or('\u{1}');
+    let first = key.chars().next().unwrap_or('\u{1}');
     ROWS.iter()
         .find(|(chars, _)| chars.contains(first))
         .map_or("他", |&(_, name)| name)

@@ -354,11 +354,15 @@ impl SiteRenderer {
             }
             Route::List { of, page } => {
                 let l = layout.list(*of, *page).ok_or_else(missing)?;
-                let title = match l.current {
-                    1 => l.title.clone(),
-                    n => format!("{}（{}ページ目）", l.title, n),
+                let pager = pager(l, layout.sections.get(of).map_or(&[][..], Vec::as_slice));
+                let title = match (l.current, &pager) {
+                    (1, _) => l.title.clone(),
+                    (n, Some(p)) if !p.section.is_empty() => {
+                        format!("{}（{}・{}ページ目）", l.title, p.section, n)
+                    }
+                    (n, _) => format!("{}（{}ページ目）", l.title, n),
                 };
-                c.insert("pager", &pager(l));
+                c.insert("pager", &pager);
                 c.insert("count", &l.count);
                 let shared = views::Shared::new(book);
                 match of {
@@ -617,16 +621,44 @@ struct PagerLink {
 }
 
 #[derive(Serialize)]
+struct PagerSection {
+    label: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
 struct Pager {
     current: usize,
     total: usize,
     prev: String,
     next: String,
+    /// The sections of the list (五十音 rows, or types), to jump to.
+    sections: Vec<PagerSection>,
+    /// The current section's label, empty when the list has none.
+    section: String,
+    /// The pages of the current section (of the list, when it has none).
     pages: Vec<PagerLink>,
 }
 
+/// A section's label as readers see it: 「か行」, 「その他」, or a type.
+fn section_label(of: ListOf, label: &str) -> String {
+    match of {
+        ListOf::Type(_) if label == "他" => "その他".into(),
+        ListOf::Type(_) => format!("{label}行"),
+        ListOf::Area(_) => label.into(),
+    }
+}
+
 /// `None` for a list that fits on one page.
-fn pager(l: &routes::ListPage) -> Option<Pager> {
+fn pager(l: &routes::ListPage, sections: &[routes::Section]) -> Option<Pager> {
+    let here = sections.get(l.section);
+    // The pages of the current section (none to show when it has one).
+    let pages = match here {
+        None => 1..=l.total,
+        Some(s) if s.pages == 1 => 1..=0,
+        Some(s) => s.first..=s.first + s.pages - 1,
+    };
     (l.total > 1).then(|| Pager {
         current: l.current,
         total: l.total,
@@ -640,7 +672,17 @@ fn pager(l: &routes::ListPage) -> Option<Pager> {
         } else {
             String::new()
         },
-        pages: (1..=l.total)
+        sections: sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PagerSection {
+                label: section_label(l.of, &s.label),
+                url: l.url(s.first),
+                current: i == l.section,
+            })
+            .collect(),
+        section: here.map_or(String::new(), |s| section_label(l.of, &s.label)),
+        pages: pages
             .map(|n| PagerLink {
                 number: n,
                 url: l.url(n),

@@ -59,6 +59,23 @@ pub struct ListPage<'a> {
     pub items: Vec<&'a Facility>,
     /// Facilities in the whole list.
     pub count: usize,
+    /// The section this page is in, an index into [`Layout::sections`]
+    /// (none when the list fits on one page).
+    pub section: usize,
+}
+
+/// A part of a long list that starts a page of its own: a 五十音 row of a
+/// type's list, a type of an area's list. Readers jump to it by its label;
+/// and a record that moves in 五十音 order shifts only the pages of the
+/// sections it leaves and enters, not every page between.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Section {
+    /// 「あ」…「わ」,「他」, or a type's name.
+    pub label: String,
+    /// Its first page's number in the list.
+    pub first: usize,
+    /// How many pages it has.
+    pub pages: usize,
 }
 
 impl ListPage<'_> {
@@ -83,6 +100,8 @@ pub struct Layout<'a> {
     pub book: &'a Guidebook,
     pub lists: Vec<ListPage<'a>>,
     list_at: HashMap<(ListOf, usize), usize>,
+    /// The sections of each list that does not fit on one page.
+    pub sections: HashMap<ListOf, Vec<Section>>,
     /// Facilities per type, per area, and per area and type.
     pub type_counts: Vec<usize>,
     pub area_counts: Vec<usize>,
@@ -97,11 +116,30 @@ pub struct Layout<'a> {
 }
 
 /// Splits `items` into pages of `size` (0: one page), at least one page.
-fn paginate<T: Clone>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+/// A list longer than one page is split first into the sections `section`
+/// names (runs of equal labels), each on pages of its own; the pages come
+/// with the index of their section.
+fn paginate<'a>(
+    items: Vec<&'a Facility>,
+    size: usize,
+    section: impl Fn(&Facility) -> &'a str,
+) -> (Vec<(usize, Vec<&'a Facility>)>, Vec<Section>) {
     if size == 0 || items.len() <= size {
-        return vec![items];
+        return (vec![(0, items)], Vec::new());
     }
-    items.chunks(size).map(<[T]>::to_vec).collect()
+    let mut pages = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    for run in items.chunk_by(|a, b| section(a) == section(b)) {
+        let s = sections.len();
+        let first = pages.len() + 1;
+        pages.extend(run.chunks(size).map(|c| (s, c.to_vec())));
+        sections.push(Section {
+            label: section(run[0]).to_string(),
+            first,
+            pages: pages.len() + 1 - first,
+        });
+    }
+    (pages, sections)
 }
 
 fn hash_of(v: impl Hash) -> u64 {
@@ -149,11 +187,19 @@ impl<'a> Layout<'a> {
                 )
             }));
         let mut lists = Vec::new();
+        let mut sections = HashMap::new();
         for (of, base, title, items) in lists_of {
             let count = items.len();
-            let chunks = paginate(items, cfg.page_size);
+            let (chunks, parts) = match of {
+                ListOf::Type(_) => paginate(items, cfg.page_size, |f| {
+                    crate::model::kana::row_of_key(&f.sort_key)
+                }),
+                ListOf::Area(_) => {
+                    paginate(items, cfg.page_size, |f| cfg.types[f.ftype].name.as_str())
+                }
+            };
             let total = chunks.len();
-            for (n, items) in chunks.into_iter().enumerate() {
+            for (n, (section, items)) in chunks.into_iter().enumerate() {
                 lists.push(ListPage {
                     of,
                     base: base.clone(),
@@ -162,7 +208,11 @@ impl<'a> Layout<'a> {
                     total,
                     items,
                     count,
+                    section,
                 });
+            }
+            if !parts.is_empty() {
+                sections.insert(of, parts);
             }
         }
         let list_at = lists
@@ -179,6 +229,7 @@ impl<'a> Layout<'a> {
             book,
             lists,
             list_at,
+            sections,
             type_counts,
             area_counts,
             area_type_counts,
@@ -295,7 +346,8 @@ impl<'a> Layout<'a> {
             }
             Route::List { of, page } => {
                 if let Some(l) = self.list(*of, *page) {
-                    (l.count, l.total).hash(&mut h);
+                    (l.count, l.total, l.section).hash(&mut h);
+                    self.sections.get(of).hash(&mut h);
                     for f in &l.items {
                         (&f.id, f.hash).hash(&mut h);
                     }
