@@ -654,10 +654,10 @@ fn section_label(of: ListOf, label: &str) -> String {
 fn pager(l: &routes::ListPage, sections: &[routes::Section]) -> Option<Pager> {
     let here = sections.get(l.section);
     // The pages of the current section (none to show when it has one).
-    let pages = match here {
-        None => 1..=l.total,
-        Some(s) if s.pages == 1 => 1..=0,
-        Some(s) => s.first..=s.first + s.pages - 1,
+    let pages: Vec<usize> = match here {
+        None => (1..=l.total).collect(),
+        Some(s) if s.pages == 1 => Vec::new(),
+        Some(s) => (s.first..s.first + s.pages).collect(),
     };
     (l.total > 1).then(|| Pager {
         current: l.current,
@@ -683,6 +683,7 @@ fn pager(l: &routes::ListPage, sections: &[routes::Section]) -> Option<Pager> {
             .collect(),
         section: here.map_or(String::new(), |s| section_label(l.of, &s.label)),
         pages: pages
+            .into_iter()
             .map(|n| PagerLink {
                 number: n,
                 url: l.url(n),
