@@ -425,6 +425,16 @@ fn long_names_and_many_capabilities_stay_inside_the_margins() {
         "text outside the margins: {:#?}",
         &outside[..outside.len().min(10)]
     );
+    // Nothing is printed over anything else: the twenty capabilities as
+    // words run longer than their facility's lines, and stay in its row.
+    for (i, a) in words.iter().enumerate() {
+        for b in &words[i + 1..] {
+            let overlap = a.0 == b.0
+                && a.1.max(b.1) + 1.0 < a.3.min(b.3)
+                && a.2.max(b.2) + 1.0 < a.4.min(b.4);
+            assert!(!overlap, "{a:?} and {b:?} are printed over each other");
+        }
+    }
 }
 
 /// The centre of a word box on the x axis.
@@ -795,6 +805,44 @@ fn page_count_is_a_multiple_of_four_with_no_blank_page_and_a_back_cover() {
     ] {
         assert!(back.contains(want), "back cover lacks {want}: {back}");
     }
+}
+
+/// The back cover's QR code, as a phone camera would read it: the page
+/// rendered by poppler, decoded by zbar (Debian package zbar-tools).
+#[test]
+fn the_qr_code_on_the_back_cover_reads_as_the_website() {
+    let s = sample();
+    let n = s.pages.len().to_string();
+    let dir = TempDir::new("pamphlet-qr");
+    let png = dir.path().join("back");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            s.pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(png.with_extension("png"))
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run zbarimg ({e}): this test needs zbar-tools \
+                 (apt-get install zbar-tools; tests/run.sh installs it)"
+            )
+        });
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "zbarimg found no code: {text}");
+    assert_eq!(text.trim(), "https://example.org/guidebook/");
 }
 
 #[test]

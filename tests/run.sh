@@ -4,7 +4,8 @@
 #
 # The tests need Debian's chromium (browser and search tests), Node.js 20
 # or newer with npm (search tests), poppler-utils (pamphlet and print
-# tests), qpdf (the pamphlet's PDF structure) and strace (the interrupted-build test). As root with apt-get, a
+# tests), qpdf (the pamphlet's PDF structure), zbar-tools (reads the
+# pamphlet's QR code) and strace (the interrupted-build test). As root with apt-get, a
 # missing one is installed; otherwise the script names the packages to
 # install and stops, before any test runs.
 set -euo pipefail
@@ -18,6 +19,7 @@ have qpdf || missing+=(qpdf)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have strace || missing+=(strace)
+have zbarimg || missing+=(zbar-tools)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
