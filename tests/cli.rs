@@ -879,3 +879,21 @@ fn a_new_guidebook_shows_nothing_of_the_sample_ward() {
         found.join("\n")
     );
 }
+
+/// content/ itself may be a link to a folder kept elsewhere: it is read, and
+/// nothing says it was skipped (links inside it to other places still are).
+#[test]
+fn a_content_folder_linked_from_elsewhere_is_read() {
+    let tmp = TempDir::new("content-link");
+    let root = tmp.path().join("book");
+    copy_dir(&fixture("valid"), &root);
+    let elsewhere = tmp.path().join("shared-drive/content");
+    fs::create_dir_all(elsewhere.parent().unwrap()).unwrap();
+    fs::rename(root.join("content"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("content")).unwrap();
+    let out = tmp.path().join("site");
+    let o = build(&root, &out);
+    let err = stderr(&o);
+    assert!(!err.contains("symbolic link"), "{err}");
+    assert!(out.join("facilities/sakura.html").exists());
+}

@@ -127,7 +127,9 @@ pub fn walk_dir(root: &Path, dir: &Path) -> (Vec<(RecordKind, PathBuf)>, Vec<Dia
                 continue;
             }
         };
-        if entry.path_is_symlink() {
+        // The folder walked may itself be a link (content/ kept on a shared
+        // drive, say): the keeper chose where it is, and it is read.
+        if entry.depth() > 0 && entry.path_is_symlink() {
             if let Some(d) = symlink_problem(root, entry.path()) {
                 diagnostics.push(d);
                 continue;
