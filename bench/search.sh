@@ -143,6 +143,10 @@ pagefind_site() {
     fi
     log "carebook build of $dir (the same site with Pagefind attributes)"
     "$CB" build --root "$dir" --out "$dir/public" --index "$dir/search-index" --quiet
+    local pages want_pages
+    pages=$(find "$dir/public/facilities" -name '*.html' | wc -l)
+    want_pages=$(find "$src/content/facilities" -type f | wc -l)
+    [ "$pages" -eq "$want_pages" ] || die "the Pagefind site of $dir has $pages facility pages, not $want_pages"
     printf '%s\n' "$want" >"$dir/.site-stamp"
 }
 
