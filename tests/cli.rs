@@ -180,17 +180,26 @@ fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>) -> 
     links
 }
 
-#[test]
-fn long_lists_are_paginated_with_working_links() {
-    let tmp = TempDir::new("paginate");
+/// The `valid` fixture with `page_size` set, in a temporary folder.
+fn paged_fixture(name: &str, page_size: usize) -> (TempDir, std::path::PathBuf) {
+    let tmp = TempDir::new(name);
     let root = tmp.path().join("book");
     copy_dir(&fixture("valid"), &root);
     let cfg = fs::read_to_string(root.join("carebook.toml")).unwrap();
     fs::write(
         root.join("carebook.toml"),
-        cfg.replace("sample = true", "sample = true\npage_size = 1"),
+        cfg.replace(
+            "sample = true",
+            &format!("sample = true\npage_size = {page_size}"),
+        ),
     )
     .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn long_lists_are_paginated_with_working_links() {
+    let (tmp, root) = paged_fixture("paginate", 1);
     let out = tmp.path().join("site");
     build(&root, &out);
     let files = tree(&out);
@@ -217,15 +226,7 @@ fn long_lists_are_paginated_with_working_links() {
 /// starting a page of its own, with links to each section's first page.
 #[test]
 fn long_lists_are_cut_into_sections_that_start_their_own_pages() {
-    let tmp = TempDir::new("sections");
-    let root = tmp.path().join("book");
-    copy_dir(&fixture("valid"), &root);
-    let cfg = fs::read_to_string(root.join("carebook.toml")).unwrap();
-    fs::write(
-        root.join("carebook.toml"),
-        cfg.replace("sample = true", "sample = true\npage_size = 50"),
-    )
-    .unwrap();
+    let (tmp, root) = paged_fixture("sections", 50);
     // Fifty-one more clinics, in the あ, か and さ rows: the list is longer
     // than a page.
     let clinic = fs::read_to_string(root.join("content/facilities/sakura.yaml")).unwrap();
