@@ -127,17 +127,22 @@ fn paginate<'a>(
     if size == 0 || items.len() <= size {
         return (vec![(0, items)], Vec::new());
     }
+    // Each label once (a serve edit lays out every list again).
+    let labels: Vec<&str> = items.iter().map(|f| section(f)).collect();
     let mut pages = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
-    for run in items.chunk_by(|a, b| section(a) == section(b)) {
+    let mut start = 0;
+    for run in labels.chunk_by(|a, b| a == b) {
         let s = sections.len();
         let first = pages.len() + 1;
-        pages.extend(run.chunks(size).map(|c| (s, c.to_vec())));
+        let members = &items[start..start + run.len()];
+        pages.extend(members.chunks(size).map(|c| (s, c.to_vec())));
         sections.push(Section {
-            label: section(run[0]).to_string(),
+            label: run[0].to_string(),
             first,
             pages: pages.len() + 1 - first,
         });
+        start += run.len();
     }
     (pages, sections)
 }
