@@ -199,7 +199,8 @@ fn browser_and_cli_rank_the_same() {
     let tmp = TempDir::new("parity");
     let out = tmp.path().join("site");
     build(&repo(), &out);
-    // What runs here is the search code as published: minified.
+    // What runs here is the search code as published: minified, its local
+    // names shortened.
     let published = std::fs::read_to_string(out.join("static/search.js")).unwrap();
     // (the theme keeps it as parts, engine and page, joined when published)
     let source: String = ["engine.js", "page.js"]
@@ -208,7 +209,7 @@ fn browser_and_cli_rank_the_same() {
             std::fs::read_to_string(repo().join("themes/default/static/search.js").join(p)).unwrap()
         })
         .collect();
-    assert!(published.contains("initPage") && published.contains("loadMeta"));
+    assert!(published.contains("carebookSearch") && published.contains("loadMeta"));
     assert!(
         published.len() * 3 < source.len() * 2 && !published.contains("/*"),
         "static/search.js is not minified: {} bytes of {}",

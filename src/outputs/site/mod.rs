@@ -6,6 +6,7 @@
 //! is `""` or `"../"`), so the site works under any sub-path and opened
 //! from disk.
 
+mod minify;
 pub mod routes;
 pub mod views;
 
@@ -823,16 +824,13 @@ fn template_diagnostic(theme: &Theme, template: &str, e: &tera::Error) -> Diagno
         .with_hint("fix the template, or delete the override to use the theme's")
 }
 
-/// A theme's static file as published: scripts minified (the search code is
-/// part of every first search's download; the theme keeps its comments).
-/// A script the minifier cannot read is published as it is.
+/// A theme's static file as published (see [`minify`]).
 fn published<'a>(rel: &str, data: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-    if rel.ends_with(".js") {
-        if let Ok(src) = std::str::from_utf8(data) {
-            if let Ok(min) = minifier::js::minify(src) {
-                return min.to_string().into_bytes().into();
-            }
-        }
+    match std::str::from_utf8(data)
+        .ok()
+        .and_then(|src| minify::published(rel, src))
+    {
+        Some(min) => min.into_bytes().into(),
+        None => data.into(),
     }
-    data.into()
 }
