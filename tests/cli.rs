@@ -121,6 +121,8 @@ fn build_writes_every_page_with_relative_links() {
         "sitemap.xml",
         "robots.txt",
         "static/style.css",
+        "static/records.css",
+        "static/search.css",
     ] {
         assert!(
             files.contains_key(p),
@@ -132,6 +134,53 @@ fn build_writes_every_page_with_relative_links() {
     assert!(links > 100, "only {links} links checked");
     let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
     assert!(sitemap.contains("<loc>https://example.org/guidebook/facilities/sakura.html</loc>"));
+}
+
+/// The search page's first query downloads its stylesheets: it links the
+/// shared sheet and its own, not the record and list pages' one; those
+/// link the shared sheet and theirs. All go out without comments.
+#[test]
+fn each_page_links_only_the_stylesheets_it_uses() {
+    let tmp = TempDir::new("build-styles");
+    let out = tmp.path().join("site");
+    build(&fixture("valid"), &out);
+    let files = tree(&out);
+    let sheets = |page: &str| -> Vec<String> {
+        let html = String::from_utf8_lossy(&files[page]);
+        html.split("<link rel=\"stylesheet\" href=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        sheets("search.html"),
+        ["static/style.css", "static/search.css"]
+    );
+    for page in [
+        "index.html",
+        "types/clinic.html",
+        "facilities/sakura.html",
+        "pages/howto.html",
+        "404.html",
+    ] {
+        let want = if page.contains('/') {
+            ["../static/style.css", "../static/records.css"]
+        } else {
+            ["static/style.css", "static/records.css"]
+        };
+        assert_eq!(sheets(page), want, "{page}");
+    }
+    for css in ["style.css", "records.css", "search.css"] {
+        let published = String::from_utf8_lossy(&files[&format!("static/{css}")]).into_owned();
+        let source =
+            std::fs::read_to_string(repo().join("themes/default/static").join(css)).unwrap();
+        assert!(
+            !published.contains("/*") && published.len() < source.len() * 9 / 10,
+            "static/{css} is not minified: {} bytes of {}",
+            published.len(),
+            source.len()
+        );
+    }
 }
 
 /// Every local link and resource resolves from the page that uses it, so
