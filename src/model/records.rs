@@ -96,6 +96,9 @@ pub struct Facility {
     pub name: String,
     pub kana: String,
     pub sort_key: String,
+    /// Its 五十音 row (`kana::row_of_key` of `sort_key`), which its type's
+    /// list is cut by.
+    pub row: &'static str,
     /// Its facility type: an index into `config.types`.
     pub ftype: usize,
     /// Index into `config.areas`.

@@ -601,6 +601,7 @@ pub fn facility(l: Loaded<raw::Facility>, cfg: &Config) -> (Option<Facility>, Ve
                 id,
                 name,
                 kana,
+                row: kana::row_of_key(&sort_key),
                 sort_key,
                 ftype,
                 area,

@@ -186,7 +186,17 @@ impl SiteRenderer {
 
     /// Every route of the site.
     pub fn routes(&self, layout: &Layout) -> Vec<Route> {
-        let mut r = layout.routes();
+        self.with_statics(layout.routes())
+    }
+
+    /// [`Layout::shared_routes`] of this theme, with its static files.
+    pub fn shared_routes(&self, layout: &Layout) -> Vec<Route> {
+        self.with_statics(layout.shared_routes())
+    }
+
+    /// `r` without the pages the theme has no template for, with its
+    /// static files.
+    fn with_statics(&self, mut r: Vec<Route>) -> Vec<Route> {
         for (route, template) in [
             (Route::Search, "search.html"),
             (Route::OpenData, "opendata.html"),

@@ -47,6 +47,25 @@ pub enum Route {
     Favicon,
 }
 
+impl Route {
+    /// The page made from one record alone (and what every page shares):
+    /// a facility's, a window's, a free page's. A meeting's page also
+    /// names facilities, so it is not one.
+    pub fn own(kind: RecordKind, id: &str) -> Option<Route> {
+        match kind {
+            RecordKind::Facility => Some(Route::Facility(id.to_string())),
+            RecordKind::Window => Some(Route::Window(id.to_string())),
+            RecordKind::Page => Some(Route::Page(id.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a record's [`own`](Route::own) page.
+    pub fn is_own(&self) -> bool {
+        matches!(self, Route::Facility(_) | Route::Window(_) | Route::Page(_))
+    }
+}
+
 /// One page of a paginated list: `base.html`, then `base/2.html`, …
 pub struct ListPage<'a> {
     pub of: ListOf,
@@ -115,34 +134,31 @@ pub struct Layout<'a> {
     pub pamphlet_bytes: BTreeMap<String, u64>,
 }
 
-/// Splits `items` into pages of `size` (0: one page), at least one page.
-/// A list longer than one page is split first into the sections `section`
-/// names (runs of equal labels), each on pages of its own; the pages come
-/// with the index of their section.
-fn paginate<'a>(
-    items: Vec<&'a Facility>,
-    size: usize,
-    section: impl Fn(&Facility) -> &'a str,
-) -> (Vec<(usize, Vec<&'a Facility>)>, Vec<Section>) {
-    if size == 0 || items.len() <= size {
-        return (vec![(0, items)], Vec::new());
+/// A list's facilities in display order, in runs that each start a
+/// section when the list is cut into pages: a type's list by 五十音 row,
+/// an area's by type.
+type Runs<'a> = Vec<(&'a str, Vec<&'a Facility>)>;
+
+/// Splits a list into pages of `size` (0: one page), at least one page. A
+/// list longer than one page starts each run (section) on a page of its
+/// own; the pages come with the index of their section.
+fn paginate<'a>(runs: Runs<'a>, size: usize) -> (Vec<(usize, Vec<&'a Facility>)>, Vec<Section>) {
+    let count: usize = runs.iter().map(|(_, items)| items.len()).sum();
+    if size == 0 || count <= size {
+        let all = runs.into_iter().flat_map(|(_, items)| items).collect();
+        return (vec![(0, all)], Vec::new());
     }
-    // Each label once (a serve edit lays out every list again).
-    let labels: Vec<&str> = items.iter().map(|f| section(f)).collect();
     let mut pages = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
-    let mut start = 0;
-    for run in labels.chunk_by(|a, b| a == b) {
+    for (label, members) in runs {
         let s = sections.len();
         let first = pages.len() + 1;
-        let members = &items[start..start + run.len()];
         pages.extend(members.chunks(size).map(|c| (s, c.to_vec())));
         sections.push(Section {
-            label: run[0].to_string(),
+            label: label.to_string(),
             first,
             pages: pages.len() + 1 - first,
         });
-        start += run.len();
     }
     (pages, sections)
 }
@@ -156,53 +172,60 @@ fn hash_of(v: impl Hash) -> u64 {
 impl<'a> Layout<'a> {
     pub fn new(book: &'a Guidebook) -> Layout<'a> {
         let cfg = &book.config;
-        let mut by_type: Vec<Vec<&Facility>> = vec![Vec::new(); cfg.types.len()];
-        let mut by_area: Vec<Vec<&Facility>> = vec![Vec::new(); cfg.areas.len()];
-        let mut area_type_counts = vec![vec![0usize; cfg.types.len()]; cfg.areas.len()];
+        // One pass in display order sorts every list (serve lays out the
+        // whole site again after each edit).
+        let mut by_type: Vec<Runs> = vec![Vec::new(); cfg.types.len()];
+        let mut by_area_type = vec![vec![Vec::new(); cfg.types.len()]; cfg.areas.len()];
         for f in book.facilities.iter() {
-            by_type[f.ftype].push(f);
-            by_area[f.area].push(f);
-            area_type_counts[f.area][f.ftype] += 1;
+            let runs = &mut by_type[f.ftype];
+            match runs.last_mut() {
+                Some((row, items)) if *row == f.row => items.push(f),
+                _ => runs.push((f.row, vec![f])),
+            }
+            by_area_type[f.area][f.ftype].push(f);
         }
-        let type_counts = by_type.iter().map(Vec::len).collect();
-        let area_counts = by_area.iter().map(Vec::len).collect();
-        // Area pages group by type, in the configured type order.
-        for list in &mut by_area {
-            list.sort_by_key(|f| f.ftype);
-        }
+        let type_counts = by_type
+            .iter()
+            .map(|runs| runs.iter().map(|(_, items)| items.len()).sum())
+            .collect();
+        let area_type_counts: Vec<Vec<usize>> = by_area_type
+            .iter()
+            .map(|types| types.iter().map(Vec::len).collect())
+            .collect();
+        let area_counts = area_type_counts.iter().map(|c| c.iter().sum()).collect();
         let lists_of = by_type
             .into_iter()
             .enumerate()
-            .map(|(i, l)| {
+            .map(|(i, runs)| {
                 let t = &cfg.types[i];
                 (
                     ListOf::Type(i),
                     format!("types/{}", t.key),
                     t.name.clone(),
-                    l,
+                    runs,
                 )
             })
-            .chain(by_area.into_iter().enumerate().map(|(i, l)| {
+            .chain(by_area_type.into_iter().enumerate().map(|(i, types)| {
                 let a = &cfg.areas[i];
+                // Area pages group by type, in the configured type order.
+                let runs: Runs = types
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, items)| !items.is_empty())
+                    .map(|(t, items)| (cfg.types[t].name.as_str(), items))
+                    .collect();
                 (
                     ListOf::Area(i),
                     format!("areas/{}", a.key),
                     a.name.clone(),
-                    l,
+                    runs,
                 )
             }));
         let mut lists = Vec::new();
         let mut sections = HashMap::new();
-        for (of, base, title, items) in lists_of {
-            let count = items.len();
-            let (chunks, parts) = match of {
-                ListOf::Type(_) => paginate(items, cfg.page_size, |f| {
-                    crate::model::kana::row_of_key(&f.sort_key)
-                }),
-                ListOf::Area(_) => {
-                    paginate(items, cfg.page_size, |f| cfg.types[f.ftype].name.as_str())
-                }
-            };
+        for (of, base, title, runs) in lists_of {
+            let count: usize = runs.iter().map(|(_, items)| items.len()).sum();
+            let (chunks, parts) = paginate(runs, cfg.page_size);
             let total = chunks.len();
             for (n, (section, items)) in chunks.into_iter().enumerate() {
                 lists.push(ListPage {
@@ -253,10 +276,32 @@ impl<'a> Layout<'a> {
         self.list_at.get(&(of, page)).map(|&i| &self.lists[i])
     }
 
-    /// Every route of the site but the static files, in a fixed order.
-    pub fn routes(&self) -> Vec<Route> {
+    /// Every route but the static files and records' [own](Route::own)
+    /// pages: those an edit of one record may change besides its own.
+    pub fn shared_routes(&self) -> Vec<Route> {
+        let mut r: Vec<Route> = self.routes_but_own().collect();
+        r.extend(
+            self.book
+                .meetings
+                .iter()
+                .map(|m| Route::Meeting(m.id.clone())),
+        );
+        r
+    }
+
+    /// Whether the guidebook has the record a route is the own page of.
+    pub fn has_own(&self, route: &Route) -> bool {
         let b = self.book;
-        let mut r = vec![
+        match route {
+            Route::Facility(id) => b.facilities.contains(id),
+            Route::Window(id) => b.windows.contains(id),
+            Route::Page(slug) => b.pages.contains(slug),
+            _ => false,
+        }
+    }
+
+    fn routes_but_own(&self) -> impl Iterator<Item = Route> + '_ {
+        [
             Route::Home,
             Route::Windows,
             Route::Meetings,
@@ -265,11 +310,18 @@ impl<'a> Layout<'a> {
             Route::NotFound,
             Route::Sitemap,
             Route::Robots,
-        ];
-        r.extend(self.lists.iter().map(|l| Route::List {
+        ]
+        .into_iter()
+        .chain(self.lists.iter().map(|l| Route::List {
             of: l.of,
             page: l.current,
-        }));
+        }))
+    }
+
+    /// Every route of the site but the static files, in a fixed order.
+    pub fn routes(&self) -> Vec<Route> {
+        let b = self.book;
+        let mut r: Vec<Route> = self.routes_but_own().collect();
         r.extend(b.facilities.iter().map(|f| Route::Facility(f.id.clone())));
         r.extend(b.windows.iter().map(|w| Route::Window(w.id.clone())));
         r.extend(b.meetings.iter().map(|m| Route::Meeting(m.id.clone())));
