@@ -137,6 +137,13 @@ impl Server {
         panic!("no `{name}` event came");
     }
 
+    /// Waits until the pages of the last edit are all written: its last
+    /// `reload` event (a move in 五十音 order sends two); returns the data.
+    fn reloaded(&self) -> Value {
+        let d = self.wait_for("reload", |d| !d.contains("\"more\":true"));
+        serde_json::from_str(&d).expect("reload data is JSON")
+    }
+
     /// Polls `path` until its text satisfies `ok`.
     fn eventually(&self, path: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -195,7 +202,7 @@ fn edits_reach_pages_lists_search_and_open_pages() {
     // A phone number: its page, its type list, then search.
     let sakura = root.join("content/facilities/sakura.yaml");
     edit(&sakura, "06-0000-1001", "06-0000-1999");
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     assert!(s.text("/facilities/sakura.html").contains("06-0000-1999"));
     assert!(s.text("/types/clinic.html").contains("06-0000-1999"));
     s.eventually("/api/search?q=%E3%81%95%E3%81%8F%E3%82%89", |t| {
@@ -218,7 +225,7 @@ fn edits_reach_pages_lists_search_and_open_pages() {
             .replace("06-0000-1999", "06-0000-1888"),
     )
     .unwrap();
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     assert!(s.text("/facilities/momiji.html").contains("もみじ内科"));
     let list = s.text("/types/clinic.html");
     assert!(
@@ -227,10 +234,32 @@ fn edits_reach_pages_lists_search_and_open_pages() {
     );
     assert_ne!(s.text("/"), before, "the top page's counts did not follow");
     std::fs::remove_file(&added).unwrap();
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     assert_eq!(s.get("/facilities/momiji.html").0, 404);
     assert!(!s.text("/types/clinic.html").contains("もみじ内科"));
     assert_eq!(s.text("/"), before);
+}
+
+/// live.js in Chromium (tests/e2e/live.mjs): an edit reloads the open page
+/// it changed and no other; a problem shows over every open page and goes
+/// when fixed.
+#[test]
+fn open_pages_in_chromium_reload_when_they_changed_and_show_problems() {
+    let chromium = playwright_ready();
+    let (_tmp, root) = guidebook("serve-live");
+    let s = start(&root);
+    s.wait_for("state", |_| true);
+    let o = std::process::Command::new("node")
+        .arg(repo().join("tests/e2e/live.mjs"))
+        .arg(&s.base)
+        .arg(&chromium)
+        .arg(root.join("content/facilities/sakura.yaml"))
+        .arg("facilities/aoba.html")
+        .output()
+        .expect("run node tests/e2e/live.mjs");
+    assert!(o.status.success(), "{}", output_of(&o));
+    let seen: Value = serde_json::from_slice(&o.stdout).expect("live.mjs prints JSON");
+    assert_eq!(seen["kept"], "facilities/aoba.html", "{seen}");
 }
 
 #[test]
@@ -296,7 +325,7 @@ fn a_template_change_renders_every_page_that_uses_it() {
         ),
     )
     .unwrap();
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     for id in ["sakura", "aoba", "ikeda"] {
         assert!(s
             .text(&format!("/facilities/{id}.html"))
@@ -359,6 +388,79 @@ fn only_the_previews_files_are_served_and_bad_queries_get_400() {
     }
 }
 
+/// The paths a `reload` event names.
+fn reload_paths(data: &Value) -> Vec<&str> {
+    data["paths"]
+        .as_array()
+        .expect("the pages are named")
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn reload_events_name_the_pages_that_changed_showing_ones_first() {
+    let (_tmp, root) = guidebook("serve-reload-paths");
+    // Lists of one a page: a name that moves changes pages it is not on
+    // (their links to the list's 五十音 sections).
+    let settings = root.join("carebook.toml");
+    edit(&settings, "sample = true", "sample = true\npage_size = 1");
+    let s = start(&root);
+    s.wait_for("state", |_| true);
+    let sakura = root.join("content/facilities/sakura.yaml");
+
+    // A phone: the facility's page and the list pages it is on, no other
+    // facility's page; nothing else follows.
+    edit(&sakura, "06-0000-1001", "06-0000-1777");
+    let data = s.reloaded();
+    let paths = reload_paths(&data);
+    assert!(paths.contains(&"facilities/sakura.html"), "{data}");
+    assert!(!paths.contains(&"facilities/aoba.html"), "{data}");
+    let list = paths
+        .iter()
+        .find(|p| p.starts_with("types/clinic"))
+        .unwrap_or_else(|| panic!("no clinic list page in {data}"));
+    assert!(s.text(&format!("/{list}")).contains("06-0000-1777"));
+    assert_eq!(data["more"], false);
+
+    // A name that moves from さ to わ: first the pages that show it (its
+    // own, the list pages it leaves and enters), then the list pages that
+    // only shift, each path once.
+    // (one save: the name and its reading together)
+    let text = std::fs::read_to_string(&sakura).unwrap();
+    let moved = text
+        .replace("さくら内科クリニック", "わかば内科クリニック")
+        .replace("さくらないかくりにっく", "わかばないかくりにっく");
+    assert_ne!(moved, text);
+    let saved = sakura.with_extension("yaml.swp");
+    std::fs::write(&saved, moved).unwrap();
+    std::fs::rename(&saved, &sakura).unwrap();
+    let first: Value = serde_json::from_str(&s.wait_for("reload", |_| true)).unwrap();
+    assert_eq!(first["more"], true, "{first}");
+    let shown = reload_paths(&first);
+    assert!(shown.contains(&"facilities/sakura.html"), "{first}");
+    assert!(
+        shown
+            .iter()
+            .filter(|p| p.starts_with("types/clinic"))
+            .any(|p| s.text(&format!("/{p}")).contains("わかば内科クリニック")),
+        "{first}"
+    );
+    let rest = s.reloaded();
+    let shifted = reload_paths(&rest);
+    assert!(!shifted.is_empty(), "{rest}");
+    assert!(
+        shifted.iter().all(|p| !shown.contains(p)),
+        "{first} then {rest}"
+    );
+    assert!(
+        shifted
+            .iter()
+            .all(|p| p.starts_with("types/") || p.starts_with("areas/")),
+        "{rest}"
+    );
+}
+
 #[test]
 fn after_edits_the_preview_equals_a_build_byte_for_byte() {
     let (tmp, root) = guidebook("serve-equal");
@@ -372,10 +474,10 @@ fn after_edits_the_preview_equals_a_build_byte_for_byte() {
     // Edits of several kinds: a phone, a name that moves in 五十音 order, a
     // capability, a new record, a removed one, a meeting.
     edit(&sakura, "06-0000-1001", "06-0000-1777");
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     edit(&sakura, "さくら内科クリニック", "わかば内科クリニック");
     edit(&sakura, "さくらないかくりにっく", "わかばないかくりにっく");
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     let ikeda = root.join("content/facilities/ikeda.yaml");
     let text = std::fs::read_to_string(&ikeda).unwrap();
     std::fs::write(
@@ -383,12 +485,12 @@ fn after_edits_the_preview_equals_a_build_byte_for_byte() {
         text.replace("池田", "池上"),
     )
     .unwrap();
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     std::fs::remove_file(root.join("content/facilities/aoba.md")).unwrap();
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     let meeting = root.join("content/meetings/byoin.yaml");
     edit(&meeting, "年4回", "年6回");
-    s.wait_for("reload", |_| true);
+    s.reloaded();
     // The search index and pamphlet come up to date in the background.
     s.eventually("/api/search?q=%E3%82%8F%E3%81%8B%E3%81%B0", |t| {
         t.contains("06-0000-1777")

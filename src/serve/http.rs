@@ -37,7 +37,8 @@ const LIVE_TAG: &str = "<script src=\"/__carebook/live.js\"></script>";
 #[derive(Clone)]
 pub struct Shared {
     pub state: watch::Receiver<State>,
-    pub reloads: broadcast::Sender<u64>,
+    /// The data of each `reload` event (see [`super::Reload`]).
+    pub reloads: broadcast::Sender<Arc<str>>,
     pub searcher: Arc<RwLock<Option<Searcher>>>,
 }
 
@@ -105,8 +106,8 @@ async fn with_live_script(req: Request<Body>, next: Next) -> Response {
 }
 
 /// Server-sent events: `state` (the problems, and whether search and the
-/// pamphlet are up to date) at once and on every change, `reload` after
-/// every rebuild that changed pages.
+/// pamphlet are up to date) at once and on every change, `reload` with the
+/// pages a rebuild changed (a page that missed events reloads: `lagged`).
 async fn events(
     AxumState(shared): AxumState<Shared>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -125,7 +126,7 @@ async fn events(
                         state_event(&state.borrow_and_update())
                     }
                     reload = reloads.recv() => match reload {
-                        Ok(generation) => Event::default().event("reload").data(generation.to_string()),
+                        Ok(data) => Event::default().event("reload").data(&*data),
                         Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("reload").data("lagged"),
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },

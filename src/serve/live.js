@@ -53,7 +53,19 @@
   document.head.appendChild(css);
 
   var es = new EventSource('/__carebook/events');
-  es.addEventListener('reload', function () { location.reload(); });
+  // This page's path as the server names changed pages.
+  function here() {
+    var p = decodeURIComponent(location.pathname).replace(/^\//, '');
+    return p === '' || /\/$/.test(p) ? p + 'index.html' : p;
+  }
+  // Only pages that changed reload (an edit leaves other open pages, and
+  // where they were scrolled to, alone); any page when the event does not
+  // say which.
+  es.addEventListener('reload', function (e) {
+    var r = null;
+    try { r = JSON.parse(e.data); } catch (x) { /* "lagged": events were missed */ }
+    if (!r || !r.paths || r.paths.indexOf(here()) >= 0) location.reload();
+  });
   es.addEventListener('state', function (e) {
     var s = JSON.parse(e.data);
     showProblems(s.problems);

@@ -32,6 +32,32 @@ pub struct Options {
     pub open: bool,
 }
 
+/// What a `reload` event tells open pages, as JSON: which pages changed
+/// (their paths from the site root; `null`: any may have), so that only
+/// those reload, and whether more follow (the list pages a record's move
+/// only shifted come in a second event).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reload<'a> {
+    pub generation: u64,
+    pub paths: Option<&'a [String]>,
+    pub more: bool,
+}
+
+/// Above this many, a `reload` event names no pages: every page reloads.
+const MAX_RELOAD_PATHS: usize = 500;
+
+impl Reload<'_> {
+    /// The event's data.
+    pub fn data(generation: u64, paths: &[String], more: bool) -> Arc<str> {
+        let r = Reload {
+            generation,
+            paths: (paths.len() <= MAX_RELOAD_PATHS).then_some(paths),
+            more,
+        };
+        serde_json::to_string(&r).unwrap_or_default().into()
+    }
+}
+
 /// What open pages are told (as JSON in `state` events).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct State {

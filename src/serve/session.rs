@@ -1,18 +1,19 @@
 //! One preview session: the model, the theme's renderer and what the
 //! preview folder holds, brought up to date change by change.
 
-use std::collections::{BTreeSet, HashSet};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use tokio::sync::{broadcast, watch};
 
 use super::background::{write_atomic, Job, Worker};
 use super::watch::Change;
-use super::{Problem, State};
+use super::{Problem, Reload, State};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::kinds::RecordKind;
 use crate::load;
@@ -37,6 +38,60 @@ fn timing(step: &str, since: Instant) -> Instant {
     Instant::now()
 }
 
+/// A page in the preview folder.
+struct Held {
+    path: String,
+    fingerprint: u64,
+    /// A list page's facilities ([`id_hash`] of each).
+    members: Vec<u64>,
+}
+
+/// What the preview folder holds: records' own pages (at 100,000
+/// facilities, nearly all) apart from the rest, so that an edit looks only
+/// at the own pages of the records it changed.
+#[derive(Default)]
+struct Preview {
+    own: FxHashMap<Route, Held>,
+    shared: FxHashMap<Route, Held>,
+}
+
+impl Preview {
+    fn of(&self, r: &Route) -> &FxHashMap<Route, Held> {
+        if r.is_own() {
+            &self.own
+        } else {
+            &self.shared
+        }
+    }
+
+    fn get(&self, r: &Route) -> Option<&Held> {
+        self.of(r).get(r)
+    }
+
+    fn insert(&mut self, r: Route, held: Held) {
+        if r.is_own() {
+            self.own.insert(r, held);
+        } else {
+            self.shared.insert(r, held);
+        }
+    }
+
+    fn remove(&mut self, r: &Route) -> Option<Held> {
+        if r.is_own() {
+            self.own.remove(r)
+        } else {
+            self.shared.remove(r)
+        }
+    }
+}
+
+/// A facility id's hash, as list pages remember their members.
+fn id_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    id.hash(&mut h);
+    h.finish()
+}
+
 pub struct Session {
     root: PathBuf,
     preview: PathBuf,
@@ -48,8 +103,8 @@ pub struct Session {
     model: Option<Model>,
     theme: Option<Arc<Theme>>,
     renderer: Option<SiteRenderer>,
-    /// What the preview folder holds: each route's path and fingerprint.
-    rendered: FxHashMap<Route, (String, u64)>,
+    /// What the preview folder holds.
+    rendered: Preview,
     /// What the pages of the last rendering had in common (settings,
     /// navigation), and the records changed since (None: anything may
     /// have, e.g. the renderer is new): while the first stays, a record's
@@ -58,7 +113,7 @@ pub struct Session {
     pending: Option<BTreeSet<(RecordKind, String)>>,
     generation: u64,
     state: watch::Sender<State>,
-    reloads: broadcast::Sender<u64>,
+    reloads: broadcast::Sender<Arc<str>>,
     background: Worker,
     /// The sizes of the pamphlet's PDFs the background made last.
     pamphlet_bytes: PamphletBytes,
@@ -69,7 +124,7 @@ impl Session {
         root: PathBuf,
         preview: PathBuf,
         state: watch::Sender<State>,
-        reloads: broadcast::Sender<u64>,
+        reloads: broadcast::Sender<Arc<str>>,
         background: Worker,
         pamphlet_bytes: PamphletBytes,
     ) -> Session {
@@ -82,7 +137,7 @@ impl Session {
             model: None,
             theme: None,
             renderer: None,
-            rendered: FxHashMap::default(),
+            rendered: Preview::default(),
             last_global: None,
             pending: None,
             generation: 0,
@@ -200,6 +255,7 @@ impl Session {
     fn publish(&mut self, records: bool, pamphlet: bool, start: Instant) {
         self.render_problems.clear();
         let mut written = 0;
+        let was_first = self.generation == 0;
         let t = Instant::now();
         let mut problems = self.problems();
         timing("problems", t);
@@ -215,17 +271,13 @@ impl Session {
         }
         // Errors every time; warnings (stale records, say) once, at the
         // start, and then as a count.
-        let first = self.generation == 0 && written > 0;
+        let first = was_first && written > 0;
         for d in &problems.items {
             if first || d.severity == Severity::Error {
                 eprintln!("{d}");
             }
         }
         let ok = !problems.has_errors();
-        if ok && written > 0 {
-            self.generation += 1;
-            let _ = self.reloads.send(self.generation);
-        }
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let warnings = problems.warnings();
         if ok {
@@ -265,7 +317,10 @@ impl Session {
     }
 
     /// Renders the routes whose fingerprint changed and removes the files
-    /// of routes that are gone; returns how many files changed.
+    /// of routes that are gone, and tells open pages which changed; returns
+    /// how many files changed. After a record edit, the pages that show
+    /// the record (or showed it) come first, and their open pages reload at
+    /// once; the list pages its move only shifted follow.
     fn render(&mut self) -> Result<usize, Vec<Diagnostic>> {
         let (Some(model), Some(renderer)) = (&self.model, &self.renderer) else {
             return Ok(0);
@@ -278,89 +333,182 @@ impl Session {
             .clone();
         let layout = Layout::new(&model.book).with_pamphlet_bytes(bytes);
         let t = timing("layout", t);
-        let routes = renderer.routes(&layout);
-        let t = timing("routes", t);
         // A record's own page is made from the record and what every page
-        // shares: with neither changed, it needs no fingerprint (at 100,000
+        // shares: with neither changed, it needs no look (at 100,000
         // facilities, most of a rebuild's time otherwise).
-        let changed: Option<HashSet<(RecordKind, &str)>> = self
+        let changed: Option<FxHashSet<(RecordKind, &str)>> = self
             .pending
             .as_ref()
             .filter(|_| self.last_global == Some(layout.global))
             .map(|p| p.iter().map(|(k, id)| (*k, id.as_str())).collect());
-        let unchanged = |r: &Route| {
-            let Some(changed) = &changed else {
-                return false;
-            };
-            let own = match r {
-                Route::Facility(id) => (RecordKind::Facility, id.as_str()),
-                Route::Window(id) => (RecordKind::Window, id.as_str()),
-                Route::Page(slug) => (RecordKind::Page, slug.as_str()),
-                _ => return false,
-            };
-            self.rendered.contains_key(r) && !changed.contains(&own)
+        let changed_own = || {
+            changed
+                .iter()
+                .flatten()
+                .filter_map(|(k, id)| Route::own(*k, id))
         };
+        let routes = match &changed {
+            Some(_) => {
+                let mut r = renderer.shared_routes(&layout);
+                r.extend(changed_own().filter(|r| layout.has_own(r)));
+                r
+            }
+            None => renderer.routes(&layout),
+        };
+        let t = timing("routes", t);
         let todo: Vec<(Route, String, u64)> = routes
             .par_iter()
-            .filter(|r| !unchanged(r))
             .filter_map(|r| {
                 let fp = renderer.fingerprint(r, &layout);
-                let same = self.rendered.get(r).is_some_and(|(_, old)| *old == fp);
+                let same = self
+                    .rendered
+                    .get(r)
+                    .is_some_and(|held| held.fingerprint == fp);
                 (!same).then(|| (r.clone(), layout.path(r), fp))
             })
             .collect();
-        let t = timing("fingerprints", t);
-        // In batches: a batch is written only when all of it rendered (a
-        // broken template fails its first batch, and nothing is written),
-        // and a whole site's pages are never held in memory at once.
-        for batch in todo.chunks(RENDER_BATCH) {
-            let pages: Vec<Result<Vec<u8>, Diagnostic>> = batch
-                .par_iter()
-                .map(|(r, _, _)| renderer.render(r, &layout))
-                .collect();
-            let mut errors: Vec<Diagnostic> = pages
-                .iter()
-                .filter_map(|p| p.as_ref().err().cloned())
-                .collect();
-            if !errors.is_empty() {
-                errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-                errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-                return Err(errors);
+        let mut t = timing("fingerprints", t);
+        // The facilities edited: a list page that shows one, or showed
+        // one, comes first.
+        let edited: Option<FxHashSet<u64>> = changed.as_ref().map(|c| {
+            c.iter()
+                .filter(|(k, _)| *k == RecordKind::Facility)
+                .map(|(_, id)| id_hash(id))
+                .collect()
+        });
+        let members = |r: &Route| -> Vec<u64> {
+            match r {
+                Route::List { of, page } => layout
+                    .list(*of, *page)
+                    .map(|l| l.items.iter().map(|f| id_hash(&f.id)).collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
             }
-            let written = pages
-                .into_par_iter()
-                .zip(batch)
-                .map(|(bytes, (_, path, _))| {
-                    write_atomic(&self.preview.join(path), &bytes.expect("checked above"))
-                })
-                .find_any(Result::is_err);
-            if let Some(Err(e)) = written {
-                return Err(vec![Diagnostic::error(
-                    &self.preview,
-                    crate::diag::Pos::File,
-                    format!("cannot write the preview: {e}"),
-                )]);
+        };
+        let (now, later): (Vec<_>, Vec<_>) = match &edited {
+            Some(ids) => todo.into_iter().partition(|(r, _, _)| match r {
+                // (read by crawlers, not by anyone at the preview)
+                Route::Sitemap => false,
+                Route::List { .. } => {
+                    members(r).iter().any(|m| ids.contains(m))
+                        || self
+                            .rendered
+                            .get(r)
+                            .is_some_and(|held| held.members.iter().any(|m| ids.contains(m)))
+                }
+                _ => true,
+            }),
+            None => (todo, Vec::new()),
+        };
+        let live: FxHashSet<&Route> = routes.iter().collect();
+        let gone: Vec<Route> = match &changed {
+            Some(_) => self
+                .rendered
+                .shared
+                .keys()
+                .cloned()
+                .chain(changed_own().filter(|r| self.rendered.own.contains_key(r)))
+                .filter(|r| !live.contains(r))
+                .collect(),
+            None => self
+                .rendered
+                .own
+                .keys()
+                .chain(self.rendered.shared.keys())
+                .filter(|r| !live.contains(r))
+                .cloned()
+                .collect(),
+        };
+        let mut count = 0;
+        let more = !later.is_empty();
+        for (first, phase) in [(true, now), (false, later)] {
+            // (the first phase also removes the pages that are gone)
+            if phase.is_empty() && (!first || gone.is_empty()) {
+                continue;
             }
-        }
-        let live: HashSet<&Route> = routes.iter().collect();
-        let gone: Vec<Route> = self
-            .rendered
-            .keys()
-            .filter(|r| !live.contains(r))
-            .cloned()
-            .collect();
-        for r in &gone {
-            if let Some((path, _)) = self.rendered.remove(r) {
-                let _ = std::fs::remove_file(self.preview.join(path));
+            write_pages(&self.preview, renderer, &layout, &phase)?;
+            let mut paths: Vec<String> = Vec::with_capacity(phase.len());
+            if first {
+                for r in &gone {
+                    if let Some(held) = self.rendered.remove(r) {
+                        let _ = std::fs::remove_file(self.preview.join(&held.path));
+                        paths.push(held.path);
+                    }
+                }
             }
-        }
-        timing("render", t);
-        let count = todo.len() + gone.len();
-        for (r, path, fp) in todo {
-            self.rendered.insert(r, (path, fp));
+            count += phase.len() + paths.len();
+            for (r, path, fingerprint) in phase {
+                paths.push(path.clone());
+                let members = members(&r);
+                self.rendered.insert(
+                    r,
+                    Held {
+                        path,
+                        fingerprint,
+                        members,
+                    },
+                );
+            }
+            self.generation += 1;
+            let _ = self
+                .reloads
+                .send(Reload::data(self.generation, &paths, first && more));
+            t = timing(
+                if first {
+                    "render-showing"
+                } else {
+                    "render-shifted"
+                },
+                t,
+            );
+            if std::env::var_os("CAREBOOK_SERVE_TIMINGS").is_some() {
+                eprintln!("pages {}", paths.len());
+            }
         }
         self.last_global = Some(layout.global);
         self.pending = Some(BTreeSet::new());
         Ok(count)
     }
+}
+
+/// Renders `pages` and writes them into `preview`, in batches: a batch is
+/// written only when all of it rendered (a broken template fails its first
+/// batch, and nothing is written), and a whole site's pages are never held
+/// in memory at once.
+fn write_pages(
+    preview: &Path,
+    renderer: &SiteRenderer,
+    layout: &Layout,
+    pages: &[(Route, String, u64)],
+) -> Result<(), Vec<Diagnostic>> {
+    for batch in pages.chunks(RENDER_BATCH) {
+        let rendered: Vec<Result<Vec<u8>, Diagnostic>> = batch
+            .par_iter()
+            .map(|(r, _, _)| renderer.render(r, layout))
+            .collect();
+        let mut errors: Vec<Diagnostic> = rendered
+            .iter()
+            .filter_map(|p| p.as_ref().err().cloned())
+            .collect();
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            return Err(errors);
+        }
+        let written = rendered
+            .into_par_iter()
+            .zip(batch)
+            .map(|(bytes, (_, path, _))| {
+                write_atomic(&preview.join(path), &bytes.expect("checked above"))
+            })
+            .find_any(Result::is_err);
+        if let Some(Err(e)) = written {
+            return Err(vec![Diagnostic::error(
+                preview,
+                crate::diag::Pos::File,
+                format!("cannot write the preview: {e}"),
+            )]);
+        }
+    }
+    Ok(())
 }
