@@ -184,6 +184,18 @@ fn guidebook(name: &str) -> (TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// [`guidebook`] with lists of `page_size` facilities a page.
+fn paged_guidebook(name: &str, page_size: usize) -> (TempDir, PathBuf) {
+    let (tmp, root) = guidebook(name);
+    let settings = root.join("carebook.toml");
+    edit(
+        &settings,
+        "sample = true",
+        &format!("sample = true\npage_size = {page_size}"),
+    );
+    (tmp, root)
+}
+
 #[test]
 fn edits_reach_pages_lists_search_and_open_pages() {
     let (_tmp, root) = guidebook("serve-edit");
@@ -400,11 +412,9 @@ fn reload_paths(data: &Value) -> Vec<&str> {
 
 #[test]
 fn reload_events_name_the_pages_that_changed_showing_ones_first() {
-    let (_tmp, root) = guidebook("serve-reload-paths");
     // Lists of one a page: a name that moves changes pages it is not on
     // (their links to the list's 五十音 sections).
-    let settings = root.join("carebook.toml");
-    edit(&settings, "sample = true", "sample = true\npage_size = 1");
+    let (_tmp, root) = paged_guidebook("serve-reload-paths", 1);
     let s = start(&root);
     s.wait_for("state", |_| true);
     let sakura = root.join("content/facilities/sakura.yaml");
@@ -463,11 +473,9 @@ fn reload_events_name_the_pages_that_changed_showing_ones_first() {
 
 #[test]
 fn after_edits_the_preview_equals_a_build_byte_for_byte() {
-    let (tmp, root) = guidebook("serve-equal");
     // Lists of two a page, so that they have 五十音 sections and pages that
     // the moving name below shifts.
-    let settings = root.join("carebook.toml");
-    edit(&settings, "sample = true", "sample = true\npage_size = 2");
+    let (tmp, root) = paged_guidebook("serve-equal", 2);
     let s = start(&root);
     s.wait_for("state", |_| true);
     let sakura = root.join("content/facilities/sakura.yaml");
