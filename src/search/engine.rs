@@ -29,7 +29,7 @@ use super::doc::{Analyzed, Display, SearchDoc};
 use super::rank;
 
 /// Changes whenever the schema, the analyzer or the ranking changes.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 pub const MANIFEST: &str = "carebook-index.json";
 
 pub struct Fields {
@@ -39,6 +39,8 @@ pub struct Fields {
     pub text_len: Field,
     pub order: Field,
     pub facets: Field,
+    /// The record's type key, for ranking the types a query names first.
+    pub type_key: Field,
     pub display: Field,
 }
 
@@ -57,6 +59,7 @@ pub fn schema() -> (Schema, Fields) {
         text_len: b.add_u64_field("text_len", FAST),
         order: b.add_u64_field("order", FAST | STORED),
         facets: b.add_facet_field("facets", FacetOptions::default()),
+        type_key: b.add_text_field("type", FAST),
         display: b.add_text_field("display", STORED),
     };
     (b.build(), fields)
@@ -163,6 +166,7 @@ impl Writer {
             (f.text_len, OwnedValue::U64(text_len)),
             (f.order, OwnedValue::U64(d.order)),
             (f.facets, OwnedValue::Facet(facet("type", &d.type_key))),
+            (f.type_key, OwnedValue::Str(d.type_key.clone())),
         ];
         if let Some(a) = &d.area_key {
             doc.push((f.facets, OwnedValue::Facet(facet("area", a))));
@@ -322,18 +326,29 @@ impl Searcher {
             .map(String::from)
             .collect();
         let plan = self.facets.expansion.plan(&words, &q.types);
-        let mut results = Vec::with_capacity(plan.len());
-        for sub in plan {
+        // A tier-0 search is a tier-1 one (same words) narrowed to the
+        // types the query names, and scores its records alike: one search
+        // that ranks those types' records first answers both.
+        let named: Vec<String> = plan
+            .iter()
+            .find(|s| s.tier == 0)
+            .map(|s| s.types.clone())
+            .unwrap_or_default();
+        let mut results = Vec::with_capacity(2 * plan.len());
+        for sub in plan.into_iter().filter(|s| s.tier == 1) {
             let one = SearchQuery {
                 text: sub.words,
                 types: sub.types,
                 ..q.clone()
             };
-            let hits = self.search_one(&one)?;
-            results.push((
-                sub.tier,
-                hits.into_iter().map(|h| (h.score, h.order, h)).collect(),
-            ));
+            let (first, rest): (Vec<_>, Vec<_>) = self
+                .search_one(&one, &named)?
+                .into_iter()
+                .partition(|(tier, _)| *tier == 0);
+            for (tier, hits) in [(0, first), (1, rest)] {
+                let hits = hits.into_iter().map(|(_, h)| (h.score, h.order, h));
+                results.push((tier, hits.collect()));
+            }
         }
         Ok(super::expand::merge(&results, q.limit)
             .into_iter()
@@ -341,8 +356,9 @@ impl Searcher {
             .collect())
     }
 
-    /// The terms of one query, in the name or the text, with its filters.
-    fn search_one(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
+    /// The terms of one query, in the name or the text, with its filters;
+    /// each hit with its tier: 0 if its type is one of `named`.
+    fn search_one(&self, q: &SearchQuery, named: &[String]) -> tantivy::Result<Vec<(u8, Hit)>> {
         let parsed = parse_query(&q.text);
         let terms = &parsed.terms;
         let f = &self.fields;
@@ -429,21 +445,25 @@ impl Searcher {
             avg_text: avg(f.text)?,
             limit: q.limit,
             fields: f,
+            named,
         };
         let top = searcher.search(&BooleanQuery::new(clauses), &ranker)?;
         let mut hits = Vec::with_capacity(top.len());
-        for Ranked(score, order, addr) in top {
+        for Ranked(tier, score, order, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let display = doc
                 .get_first(f.display)
                 .and_then(|v| tantivy::schema::Value::as_str(&v))
                 .and_then(|s| serde_json::from_str::<Display>(s).ok());
             if let Some(display) = display {
-                hits.push(Hit {
-                    score,
-                    order,
-                    display,
-                });
+                hits.push((
+                    tier,
+                    Hit {
+                        score,
+                        order,
+                        display,
+                    },
+                ));
             }
         }
         Ok(hits)
@@ -465,10 +485,13 @@ struct Ranker<'a> {
     avg_text: f64,
     limit: usize,
     fields: &'a Fields,
+    /// Types whose records rank first (tier 0).
+    named: &'a [String],
 }
 
-/// Ordered so that "greater" is worse: lower score, then later order.
-struct Ranked(u64, u64, DocAddress);
+/// (tier, score, order, address), ordered so that "greater" is worse:
+/// later tier, lower score, then later order.
+struct Ranked(u8, u64, u64, DocAddress);
 
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
@@ -483,7 +506,10 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other.0.cmp(&self.0).then(self.1.cmp(&other.1))
+        self.0
+            .cmp(&other.0)
+            .then(other.1.cmp(&self.1))
+            .then(self.2.cmp(&other.2))
     }
 }
 
@@ -516,6 +542,8 @@ struct RankSegment {
     order: tantivy::columnar::Column<u64>,
     name_len: tantivy::columnar::Column<u64>,
     text_len: tantivy::columnar::Column<u64>,
+    /// The type column's ordinals and those of the named types.
+    types: Option<(tantivy::columnar::Column<u64>, Vec<u64>)>,
     /// Per query term: (cursor in name, idf, cursor in text, idf).
     cursors: Vec<(Cursor, f64, Cursor, f64)>,
     avg_name: f64,
@@ -546,12 +574,23 @@ impl Collector for Ranker<'_> {
             ));
         }
         let ff = reader.fast_fields();
+        let mut types = None;
+        if !self.named.is_empty() {
+            if let Some(column) = ff.str("type")? {
+                let mut ords = Vec::with_capacity(self.named.len());
+                for t in self.named {
+                    ords.extend(column.dictionary().term_ord(t)?);
+                }
+                types = Some((column.ords().clone(), ords));
+            }
+        }
         Ok(RankSegment {
             limit: self.limit,
             segment,
             order: ff.u64("order")?,
             name_len: ff.u64("name_len")?,
             text_len: ff.u64("text_len")?,
+            types,
             cursors,
             avg_name: self.avg_name,
             avg_text: self.avg_text,
@@ -598,7 +637,12 @@ impl SegmentCollector for RankSegment {
             score += u64::from(rank::impact(idf, tf, len, avg));
         }
         let order = self.order.first(doc).unwrap_or(u64::MAX);
-        let r = Ranked(score, order, DocAddress::new(self.segment, doc));
+        let named = self
+            .types
+            .as_ref()
+            .and_then(|(column, named)| Some(named.contains(&column.first(doc)?)));
+        let tier = if named == Some(true) { 0 } else { 1 };
+        let r = Ranked(tier, score, order, DocAddress::new(self.segment, doc));
         if self.heap.len() < self.limit {
             self.heap.push(r);
         } else if self.heap.peek().is_some_and(|worst| r < *worst) {
