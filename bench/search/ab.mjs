@@ -6,6 +6,7 @@
 //
 //   node bench/search/ab.mjs --site DIR [--rounds 3] [--delay 80] NAME=SEARCH_JS...
 //   node bench/search/ab.mjs [--rounds 3] [--delay 80] NAME=SITE_DIR...
+//   (--json FILE also writes every query's times per variant)
 //
 // e.g. the committed search.js against a working copy, on a 100,000-facility
 // site built by bench/search.sh:
@@ -71,6 +72,10 @@ await browser.close();
 await srv.close();
 fs.rmSync(root, { recursive: true });
 
+if (a.json) {
+  const out = Object.fromEntries(variants.map(([n]) => [n, Object.fromEntries(times[n])]));
+  fs.writeFileSync(a.json, JSON.stringify(out, (k, v) => (v === Infinity ? null : v), 1));
+}
 const ms = (v) => `${v.toFixed(1)} ms`;
 console.log(`${queries.length} queries × ${ROUNDS} rounds, ${DELAY} ms between keys, cold keypress → results`);
 console.log('| variant | median | p95 | over 50 ms | p95 of per-query medians | queries whose median is over 50 ms |');

@@ -86,7 +86,8 @@ export async function launch(executablePath) {
   return browser;
 }
 
-/** Resolves once search.js has shown the results of its last run. */
+/** Resolves once search.js has shown the results of its last run, and its status. */
 export async function searchDone(page, timeout = 15_000) {
-  await page.waitForFunction(() => document.body && document.body.hasAttribute('data-search-done'), null, { timeout });
+  await page.waitForFunction(() => document.body && document.body.hasAttribute('data-search-done')
+    && document.body.getAttribute('data-search-settled') === document.body.getAttribute('data-search-done'), null, { timeout });
 }

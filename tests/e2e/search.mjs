@@ -232,7 +232,10 @@ const COUNT_RUNS = () => {
 async function rendered(page, what) {
   try {
     await page.waitForFunction(
-      () => document.body && document.body.getAttribute('data-search-done') === String(1 + window.__e2eRuns),
+      // (the status line is written once the count without filters is in,
+      // after the results: data-search-settled)
+      () => document.body && document.body.getAttribute('data-search-done') === String(1 + window.__e2eRuns)
+        && document.body.getAttribute('data-search-settled') === String(1 + window.__e2eRuns),
       null,
       { timeout: WAIT_MS },
     );
@@ -252,7 +255,10 @@ async function rendered(page, what) {
 async function clicked(page, button, what) {
   const before = await page.evaluate(() => document.body.getAttribute('data-search-done'));
   await button.click();
-  await page.waitForFunction((b) => document.body.getAttribute('data-search-done') !== b, before, { timeout: WAIT_MS })
+  await page.waitForFunction((b) => {
+    const done = document.body.getAttribute('data-search-done');
+    return done !== b && document.body.getAttribute('data-search-settled') === done;
+  }, before, { timeout: WAIT_MS })
     .catch(() => { throw new Error(`search never finished rendering ${what}`); });
 }
 

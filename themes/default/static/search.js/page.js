@@ -324,33 +324,44 @@
         return Promise.resolve();
       }
       var filtered = f.type.length || f.area.length || f.cap.length;
-      return find(q, f, PAGE).then(function (res) {
+      var found = find(q, f, PAGE);
+      // The count without filters, for 「…11件中、…で絞り込み 1件」: started
+      // beside the search (after it, which makes it the latest), not once
+      // its results are in.
+      var wider = filtered && q
+        ? find(q, { type: [], area: [], cap: [] }, PAGE, true).then(function (u) { return u.total == null ? u.count() : u; })
+        : Promise.resolve(null);
+      // (a failure of the count alone leaves the status without it; a
+      // newer search, which makes it stale, is seen by `mine !== seq`)
+      wider = wider.catch(function () { return null; });
+      return found.then(function (res) {
         if (mine !== seq) return;
         current = res;
         words = res.words.map(fold);
         list.textContent = '';
         shown = 0;
-        // The count without filters, for 「…11件中、…で絞り込み 1件」.
-        var unfiltered = filtered && q && res.hits.length
-          ? find(q, { type: [], area: [], cap: [] }, PAGE, true).then(function (u) { return u.total == null ? u.count() : u; })
-          : Promise.resolve(null);
-        return Promise.all([render(res.hits, 0, mine), unfiltered]).then(function (got) {
+        var unfiltered = res.hits.length ? wider : Promise.resolve(null);
+        return render(res.hits, 0, mine).then(function () {
           if (mine !== seq) return;
-          // One status per search, once its parts are in: a screen reader
-          // hears the result, not the steps.
-          status.textContent = statusText(q, res, got[1]);
+          // The results are shown as soon as they are in...
           shown = Math.min(PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
-          if (!res.hits.length) suggestFor(q, f, mine);
           doc.body.setAttribute('data-search-done', String(seq));
-          // The results first; then the exact count, if it is cheap.
-          return res.total == null && res.count().then(function (full) {
-            if (mine !== seq || full.total == null) return;
-            current = full;
-            status.textContent = statusText(q, full, got[1]);
-            more.hidden = !moreLeft(full);
-          }, function () {
-            // The results are shown; "N件以上" stays true without the count.
+          return unfiltered.then(function (u) {
+            if (mine !== seq) return;
+            // ...and the status once its parts are: a screen reader hears
+            // the result, not the steps.
+            status.textContent = statusText(q, res, u);
+            if (!res.hits.length) suggestFor(q, f, mine);
+            // Then the exact count, if it is cheap.
+            return res.total == null && res.count().then(function (full) {
+              if (mine !== seq || full.total == null) return;
+              current = full;
+              status.textContent = statusText(q, full, u);
+              more.hidden = !moreLeft(full);
+            }, function () {
+              // The results are shown; "N件以上" stays true without the count.
+            });
           });
         }).then(function () {
           if (mine === seq) doc.body.setAttribute('data-search-settled', String(seq));
