@@ -324,29 +324,26 @@
         return Promise.resolve();
       }
       var filtered = f.type.length || f.area.length || f.cap.length;
-      var found = find(q, f, PAGE);
-      // The count without filters, for 「…11件中、…で絞り込み 1件」: started
-      // beside the search (after it, which makes it the latest), not once
-      // its results are in.
-      var wider = filtered && q
-        ? find(q, { type: [], area: [], cap: [] }, PAGE, true).then(function (u) { return u.total == null ? u.count() : u; })
-        : Promise.resolve(null);
-      // (a failure of the count alone leaves the status without it; a
-      // newer search, which makes it stale, is seen by `mine !== seq`)
-      wider = wider.catch(function () { return null; });
-      return found.then(function (res) {
+      return find(q, f, PAGE).then(function (res) {
         if (mine !== seq) return;
         current = res;
         words = res.words.map(fold);
         list.textContent = '';
         shown = 0;
-        var unfiltered = res.hits.length ? wider : Promise.resolve(null);
         return render(res.hits, 0, mine).then(function () {
           if (mine !== seq) return;
           // The results are shown as soon as they are in...
           shown = Math.min(PAGE, res.hits.length);
           more.hidden = !moreLeft(res);
           doc.body.setAttribute('data-search-done', String(seq));
+          // The count without filters, for 「…11件中、…で絞り込み 1件」:
+          // once the results are shown (beside the search, it slows it).
+          var unfiltered = filtered && q && res.hits.length
+            ? find(q, { type: [], area: [], cap: [] }, PAGE, true).then(function (u) { return u.total == null ? u.count() : u; })
+              // (a failure of the count alone leaves the status without it;
+              // a newer search, which makes it stale, is seen by `mine !== seq`)
+              .catch(function () { return null; })
+            : Promise.resolve(null);
           return unfiltered.then(function (u) {
             if (mine !== seq) return;
             // ...and the status once its parts are: a screen reader hears
