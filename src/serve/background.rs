@@ -4,11 +4,13 @@
 //! that arrives while one runs replaces any other waiting.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
 
+use super::watch::Notifier;
 use super::State;
 use crate::model::Guidebook;
 use crate::outputs::theme::Theme;
@@ -27,11 +29,14 @@ pub struct Job {
     /// template or records did.
     pub search: bool,
     pub pamphlet: bool,
+    /// Its number, given by [`Worker::submit`].
+    pub seq: u64,
 }
 
 pub struct Worker {
     jobs: Sender<Job>,
     state: watch::Sender<State>,
+    submitted: AtomicU64,
 }
 
 /// What the worker writes into the preview.
@@ -43,18 +48,23 @@ struct Out<'a> {
     /// The sizes of the pamphlet's PDFs, shared with the session.
     #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
     pamphlet_bytes: &'a PamphletBytes,
+    /// Tells the session when they change.
+    #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
+    made: &'a Notifier,
 }
 
 impl Worker {
     /// Starts the thread. Indexes go under `scratch` (`index/`, and the
     /// browser index in `search-site/search/`), PDFs into `preview`, their
-    /// sizes into `pamphlet_bytes` (the top page states them).
+    /// sizes into `pamphlet_bytes` (the top page states them), telling
+    /// `made` when they change.
     pub fn start(
         scratch: PathBuf,
         preview: PathBuf,
         searcher: Arc<RwLock<Option<Searcher>>>,
         state: watch::Sender<State>,
         pamphlet_bytes: PamphletBytes,
+        made: Notifier,
     ) -> Worker {
         let (jobs, rx) = channel::<Job>();
         let st = state.clone();
@@ -73,16 +83,27 @@ impl Worker {
                 searcher: &searcher,
                 state: &st,
                 pamphlet_bytes: &pamphlet_bytes,
+                made: &made,
             };
             match pool {
                 Ok(pool) => pool.install(|| work(rx, &out)),
                 Err(_) => work(rx, &out),
             }
         });
-        Worker { jobs, state }
+        Worker {
+            jobs,
+            state,
+            submitted: AtomicU64::new(0),
+        }
     }
 
-    pub fn submit(&self, job: Job) {
+    /// The number of the last job submitted.
+    pub fn latest(&self) -> u64 {
+        self.submitted.load(Ordering::SeqCst)
+    }
+
+    pub fn submit(&self, mut job: Job) {
+        job.seq = self.submitted.fetch_add(1, Ordering::SeqCst) + 1;
         let (search, pamphlet) = (job.search, job.pamphlet);
         self.state.send_modify(|s| {
             if search {
@@ -141,8 +162,14 @@ fn work(rx: Receiver<Job>, out: &Out) {
             }
         }
         if job.pamphlet {
-            let status = pamphlet(&job, out);
-            state.send_modify(|s| s.pamphlet = status);
+            match pamphlet(&job, out) {
+                // The session renders the top page, which states the sizes,
+                // from its latest records (this job's may be older by now),
+                // and then says the pamphlet is ready.
+                Some(true) => out.made.pamphlet_made(job.seq),
+                Some(false) => state.send_modify(|s| s.pamphlet = "ready"),
+                None => state.send_modify(|s| s.pamphlet = "off"),
+            }
         }
     }
 }
@@ -180,23 +207,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Without the `pamphlet` feature there is none.
 #[cfg(not(feature = "pamphlet"))]
-fn pamphlet(_: &Job, _: &Out) -> &'static str {
-    "off"
+fn pamphlet(_: &Job, _: &Out) -> Option<bool> {
+    None
 }
 
-/// Typesets the pamphlet into the preview and renders the top page again,
-/// which states the PDFs' sizes; its status for the pages.
+/// Typesets the pamphlet into the preview and records the PDFs' sizes:
+/// whether they changed (the top page states them), or None if there is
+/// no pamphlet.
 #[cfg(feature = "pamphlet")]
-fn pamphlet(job: &Job, out: &Out) -> &'static str {
+fn pamphlet(job: &Job, out: &Out) -> Option<bool> {
     use crate::outputs::pamphlet::Pamphlet;
     let preview = out.preview;
     let book = &job.book;
     if !book.config.pamphlet.enabled {
-        return "off";
+        return None;
     }
     let settings = job.root.join(crate::load::config::FILE);
     let Ok(p) = Pamphlet::new(job.theme.clone(), &settings) else {
-        return "off";
+        return None;
     };
     let mut bytes = std::collections::BTreeMap::new();
     for edition in book.config.pamphlet_editions() {
@@ -210,23 +238,15 @@ fn pamphlet(job: &Job, out: &Out) -> &'static str {
         match pdf {
             Some(pdf) => {
                 if write_atomic(&preview.join(&edition.file), &pdf).is_err() {
-                    return "off";
+                    return None;
                 }
                 bytes.insert(edition.file.clone(), pdf.len() as u64);
             }
-            None => return "off",
+            None => return None,
         }
     }
-    *out.pamphlet_bytes.lock().unwrap_or_else(|p| p.into_inner()) = bytes.clone();
-    // The session renders pages with the sizes last known; the top page is
-    // rendered here again with these, from this job's snapshot (the
-    // latest: the session hands over a job after each change it renders).
-    use crate::outputs::site::{Layout, Route, SiteRenderer};
-    if let Ok(site) = SiteRenderer::new(job.theme.clone(), book.config.pamphlet_editions()) {
-        let layout = Layout::new(book).with_pamphlet_bytes(bytes);
-        if let Ok(page) = site.render(&Route::Home, &layout) {
-            let _ = write_atomic(&preview.join(layout.path(&Route::Home)), &page);
-        }
-    }
-    "ready"
+    let mut known = out.pamphlet_bytes.lock().unwrap_or_else(|p| p.into_inner());
+    let changed = *known != bytes;
+    *known = bytes;
+    Some(changed)
 }

@@ -140,12 +140,16 @@ pub fn run(opts: Options) -> Result<(), String> {
     let (reload_tx, _) = tokio::sync::broadcast::channel(64);
     let searcher = Arc::new(RwLock::new(None));
     let pamphlet_bytes = crate::outputs::PamphletBytes::default();
+    // Events closer than this are one change: an editor's save (a write
+    // and a rename, or two writes) takes far less.
+    let watcher = watch::Watcher::start(&root, SETTLE)?;
     let background = background::Worker::start(
         scratch.clone(),
         preview.clone(),
         searcher.clone(),
         state_tx.clone(),
         pamphlet_bytes.clone(),
+        watcher.notifier(),
     );
     let mut session = session::Session::new(
         root.clone(),
@@ -155,9 +159,6 @@ pub fn run(opts: Options) -> Result<(), String> {
         background,
         pamphlet_bytes,
     );
-    // Events closer than this are one change: an editor's save (a write
-    // and a rename, or two writes) takes far less.
-    let watcher = watch::Watcher::start(&root, SETTLE)?;
     session.rebuild_all();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

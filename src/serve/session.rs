@@ -198,6 +198,17 @@ impl Session {
     /// Applies one settled batch of changes.
     pub fn apply(&mut self, changes: Vec<Change>) {
         let start = Instant::now();
+        // The background's news, not a file: the top page states the PDFs'
+        // new sizes; then the pamphlet is ready, unless a newer job is on
+        // its way.
+        if let [Change::PamphletMade(job)] = changes.as_slice() {
+            let job = *job;
+            self.publish(false, false, start);
+            if job == self.background.latest() {
+                self.state.send_modify(|s| s.pamphlet = "ready");
+            }
+            return;
+        }
         if changes.contains(&Change::Config) || self.model.is_none() {
             return self.rebuild_all();
         }
@@ -297,6 +308,7 @@ impl Session {
                     search: records,
                     pamphlet: true,
                     root: self.root.clone(),
+                    seq: 0,
                 });
             }
         }

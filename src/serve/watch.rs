@@ -24,6 +24,9 @@ pub enum Change {
     Pamphlet,
     /// A file or folder under `content/`: its records, and what shows them.
     Content(PathBuf),
+    /// Not a file of the guidebook: the background's job (its number) made
+    /// PDFs of new sizes, which the top page states.
+    PamphletMade(u64),
 }
 
 /// What `path` (under `root`) is; `None` for files no output depends on
@@ -59,11 +62,30 @@ fn writes(kind: &EventKind) -> bool {
     }
 }
 
+/// What the watcher hears: settled file events, or the background's news.
+enum Heard {
+    Files(DebounceEventResult),
+    PamphletMade(u64),
+}
+
+/// Tells the watcher's loop, and so the session, that the background made
+/// the pamphlet: the session, the only writer of pages, renders the pages
+/// that state its size.
+#[derive(Clone)]
+pub struct Notifier(mpsc::Sender<Heard>);
+
+impl Notifier {
+    pub fn pamphlet_made(&self, job: u64) {
+        let _ = self.0.send(Heard::PamphletMade(job));
+    }
+}
+
 /// A watch on the guidebook's files, started before the first build so
 /// that no change made meanwhile is missed.
 pub struct Watcher {
     root: PathBuf,
-    rx: mpsc::Receiver<DebounceEventResult>,
+    tx: mpsc::Sender<Heard>,
+    rx: mpsc::Receiver<Heard>,
     // (kept alive: dropping it stops the watch)
     _debouncer: notify_debouncer_full::Debouncer<
         notify_debouncer_full::notify::RecommendedWatcher,
@@ -73,30 +95,54 @@ pub struct Watcher {
 
 impl Watcher {
     pub fn start(root: &Path, settle: Duration) -> Result<Watcher, String> {
-        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-        let mut debouncer = new_debouncer(settle, None, tx)
-            .map_err(|e| format!("cannot watch the guidebook's files: {e}"))?;
+        let (tx, rx) = mpsc::channel::<Heard>();
+        let files = tx.clone();
+        let mut debouncer = new_debouncer(settle, None, move |r: DebounceEventResult| {
+            let _ = files.send(Heard::Files(r));
+        })
+        .map_err(|e| format!("cannot watch the guidebook's files: {e}"))?;
         debouncer
             .watch(root, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         Ok(Watcher {
             root: root.to_path_buf(),
+            tx,
             rx,
             _debouncer: debouncer,
         })
     }
 
+    pub fn notifier(&self) -> Notifier {
+        Notifier(self.tx.clone())
+    }
+
     /// Calls `on_change` with each settled batch of changes, until the
     /// watcher fails.
     pub fn run(self, mut on_change: impl FnMut(Vec<Change>)) -> Result<(), String> {
-        for result in self.rx {
+        // (`_watching` keeps the watch alive while the loop runs)
+        let Watcher {
+            root,
+            tx,
+            rx,
+            _debouncer: _watching,
+        } = self;
+        // (the loop ends when every sender is gone, the debouncer's too)
+        drop(tx);
+        for heard in rx {
+            let result = match heard {
+                Heard::Files(r) => r,
+                Heard::PamphletMade(job) => {
+                    on_change(vec![Change::PamphletMade(job)]);
+                    continue;
+                }
+            };
             match result {
                 Ok(events) => {
                     let changes: BTreeSet<Change> = events
                         .iter()
                         .filter(|e| writes(&e.kind))
                         .flat_map(|e| e.paths.iter())
-                        .filter_map(|p| classify(&self.root, p))
+                        .filter_map(|p| classify(&root, p))
                         .collect();
                     if !changes.is_empty() {
                         on_change(changes.into_iter().collect());
