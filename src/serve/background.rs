@@ -49,7 +49,6 @@ struct Out<'a> {
     #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
     pamphlet_bytes: &'a PamphletBytes,
     /// Tells the session when they change.
-    #[cfg_attr(not(feature = "pamphlet"), allow(dead_code))]
     made: &'a Notifier,
 }
 
