@@ -950,6 +950,65 @@ fn floors_times_and_departments_are_never_split_across_lines() {
     }
 }
 
+/// The sample's meetings and windows as written in content/.
+fn sample_yaml(folder: &str) -> Vec<serde_yaml::Value> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo().join("content").join(folder)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap());
+        }
+    }
+    assert!(!out.is_empty(), "no sample {folder}");
+    out
+}
+
+/// The katakana words of a text (runs of two or more katakana).
+fn katakana_words(text: &str) -> Vec<String> {
+    let katakana = |c: char| ('ァ'..='ヺ').contains(&c) || c == 'ー';
+    text.split(|c: char| !katakana(c))
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn katakana_words_and_listed_participants_stay_on_one_line() {
+    let s = sample();
+    let raw = s.raw.concat();
+    let whole = |w: &str| raw.lines().any(|l| squeeze(l).contains(&squeeze(w)));
+    let mut words = Vec::new();
+    for m in sample_yaml("meetings") {
+        for field in ["name", "participants", "purpose"] {
+            words.extend(katakana_words(m[field].as_str().unwrap()));
+        }
+        // The participants break between their items (医師会長・副会長3名),
+        // never inside one that fits the column.
+        for item in m["participants"].as_str().unwrap().split('・') {
+            if item.chars().count() <= 10 {
+                assert!(whole(item), "participant {item} is broken across lines");
+            }
+        }
+    }
+    for w in sample_yaml("windows") {
+        for field in ["name", "organization", "eligible", "hours_note"] {
+            words.extend(katakana_words(w[field].as_str().unwrap_or("")));
+        }
+        for t in w["topics"].as_sequence().into_iter().flatten() {
+            words.extend(katakana_words(t.as_str().unwrap()));
+        }
+    }
+    // The sample has the words the proofread found broken.
+    for want in ["ステーション", "コーディネーター", "カンファレンス"] {
+        assert!(words.iter().any(|w| w == want), "the sample lacks {want}");
+    }
+    let broken: Vec<_> = words.iter().filter(|w| !whole(w)).collect();
+    assert!(
+        broken.is_empty(),
+        "katakana words broken across lines: {broken:?}"
+    );
+}
+
 #[test]
 fn stale_records_are_marked_with_a_footnote() {
     let s = sample();
