@@ -427,11 +427,25 @@ fn long_names_and_many_capabilities_stay_inside_the_margins() {
     );
     // Nothing is printed over anything else: the twenty capabilities as
     // words run longer than their facility's lines, and stay in its row.
+    // (Two punctuation marks in a row, as in 、「, are closed up by up to a
+    // full width: pdftotext boxes each mark at its full width, which then
+    // overlap, while their ink, each at one side of its box, does not.
+    // punctuation_marks_in_a_row_stay_apart looks at the ink.)
+    let mark = |c: Option<char>| {
+        c.is_some_and(|c| "、。，．・：；？！（）［］｛｝「」『』【】〔〕〈〉《》".contains(c))
+    };
+    let closed_up = |a: &WordBox, b: &WordBox| {
+        let (first, second) = if a.1 < b.1 { (a, b) } else { (b, a) };
+        mark(first.5.chars().last())
+            && mark(second.5.chars().next())
+            && first.3 - second.1 <= first.4 - first.2
+    };
     for (i, a) in words.iter().enumerate() {
         for b in &words[i + 1..] {
             let overlap = a.0 == b.0
                 && a.1.max(b.1) + 1.0 < a.3.min(b.3)
-                && a.2.max(b.2) + 1.0 < a.4.min(b.4);
+                && a.2.max(b.2) + 1.0 < a.4.min(b.4)
+                && !closed_up(a, b);
             assert!(!overlap, "{a:?} and {b:?} are printed over each other");
         }
     }
@@ -1006,6 +1020,92 @@ fn katakana_words_and_listed_participants_stay_on_one_line() {
     assert!(
         broken.is_empty(),
         "katakana words broken across lines: {broken:?}"
+    );
+}
+
+/// Runs of ink along a line of an image: the x ranges of columns with a dark
+/// pixel, split where a column has none. `pgm` is a binary greymap (P5).
+fn ink_runs(pgm: &[u8]) -> Vec<(usize, usize)> {
+    let mut fields = Vec::new();
+    let mut at = 2;
+    while fields.len() < 3 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(
+            std::str::from_utf8(&pgm[start..at])
+                .unwrap()
+                .parse::<usize>()
+                .unwrap(),
+        );
+    }
+    assert_eq!(&pgm[..2], b"P5", "not a binary greymap");
+    let (w, h) = (fields[0], fields[1]);
+    let pixels = &pgm[at + 1..];
+    let inked = |x: usize| (0..h).any(|y| pixels[y * w + x] < 128);
+    let mut runs = Vec::new();
+    let mut start = None;
+    for x in 0..=w {
+        match (x < w && inked(x), start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                runs.push((s, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+#[test]
+fn punctuation_marks_in_a_row_stay_apart() {
+    // typst closes up two marks in a row by half a full width; in the
+    // proportional face, whose marks are already narrow, ）、 then overlap.
+    let dir = TempDir::new("pamphlet-punctuation");
+    let root = fixture_with(&dir, "");
+    let marks = "（（））、「」」、（）・（）。「」、";
+    std::fs::write(
+        root.join("content/pages/punctuation.md"),
+        format!("---\ntitle: 約物\nprint: true\n---\n{marks}\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let pdf = out.join("pamphlet.pdf");
+    let (_, _, words) = word_boxes(&pdf);
+    let line: Vec<&WordBox> = words.iter().filter(|w| w.5.starts_with("（（")).collect();
+    assert_eq!(line.len(), 1, "the line of marks: {line:?}");
+    let (page, x0, y0, x1, y1, _) = line[0];
+    // The line at 300 dpi, from its word box (in points) and a little around.
+    let dpi = 300.0;
+    let px = |v: f64| ((v * dpi / 72.0).round() as i64).max(0).to_string();
+    let png = Command::new("pdftoppm")
+        .args([
+            "-gray",
+            "-r",
+            "300",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
+        .args(["-x", &px(x0 - 6.0), "-y", &px(y0 - 2.0)])
+        .args(["-W", &px(x1 - x0 + 12.0), "-H", &px(y1 - y0 + 4.0)])
+        .arg(&pdf)
+        .output()
+        .expect("pdftoppm runs (Debian package poppler-utils)");
+    assert!(png.status.success(), "pdftoppm failed");
+    // pdftoppm -gray writes a greymap when given no image format.
+    let runs = ink_runs(&png.stdout);
+    assert_eq!(
+        runs.len(),
+        marks.chars().count(),
+        "each mark of {marks} should stand apart; ink runs at 300 dpi: {runs:?}"
     );
 }
 
