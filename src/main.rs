@@ -170,7 +170,21 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Keeps this process's memory in ordinary pages. mimalloc asks the kernel
+/// for transparent huge pages, which the kernel zeroes 2 MiB at a time as
+/// they are first touched; a large pamphlet then spent a fifth of its CPU
+/// time in the kernel clearing pages (BENCHMARKS.md, "Pamphlet").
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integers only and sets a flag of
+    // this process; on failure (an old kernel) nothing changes.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     progress::enable(cli.quiet);
     carebook::write::install_interrupt_handler();
