@@ -19,6 +19,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/section.sh
 
 ROWS=${BENCH_OPENDATA_ROWS:-100000}
 N=${BENCH_OPENDATA_BUILD:-100000}
@@ -40,7 +41,6 @@ fi
 [ -x "$CAREBOOK" ] && [ -x "$SYNTH" ] && [ -x "$GEN" ] || die "build carebook and the examples first"
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
-thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$WORK"
@@ -112,6 +112,5 @@ Stages of that build: $stages.
 EOT
 )
 
-. "$(dirname "${BASH_SOURCE[0]}")/section.sh"
 write_section opendata-bench "$REPORT" "$section"
 log "wrote the open-data section of $REPORT"

@@ -16,6 +16,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/section.sh
 
 SIZES=${BENCH_PAMPHLET_SIZES:-"100 1000 10000"}
 RUNS=${BENCH_RUNS:-3}
@@ -39,8 +40,6 @@ fi
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 maximum() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
-# 12345 -> 12,345
-thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 mkdir -p "$WORK"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -102,6 +101,5 @@ $rows
 EOF
 )
 
-. "$(dirname "${BASH_SOURCE[0]}")/section.sh"
 write_section pamphlet-bench "$REPORT" "$section"
 log "wrote the pamphlet section of $REPORT"

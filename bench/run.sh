@@ -22,6 +22,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/section.sh
 ROOT=$PWD
 
 SIZES=${BENCH_SIZES:-"1000 10000 100000"}
@@ -66,8 +67,6 @@ fi
 
 # ------------------------------------------------------------------ helpers
 
-# 12345678 -> 12,345,678
-thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 # KiB -> "123.4 MiB"
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -1,4 +1,4 @@
-# Sourced by the bench scripts: replaces one section of a report (the lines
+# Sourced by the bench scripts. write_section replaces one section of a report (the lines
 # between <!-- NAME:begin --> and <!-- NAME:end -->) with new text, or adds
 # it at the end, leaving the rest of the file as it is.
 #
@@ -20,3 +20,6 @@ write_section() {
     rm -f "$report.section"
     mv "$report.tmp" "$report"
 }
+
+# 12345 -> 12,345
+thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }

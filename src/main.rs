@@ -172,8 +172,9 @@ fn print_report(r: &Report, quiet: bool, built: bool) -> ExitCode {
 
 /// Keeps this process's memory in ordinary pages. mimalloc asks the kernel
 /// for transparent huge pages, which the kernel zeroes 2 MiB at a time as
-/// they are first touched; a large pamphlet then spent a fifth of its CPU
-/// time in the kernel clearing pages (BENCHMARKS.md, "Pamphlet").
+/// they are first touched: a large pamphlet spent much of its time in the
+/// kernel clearing pages (BENCHMARKS.md, "Pamphlet, two versions side by
+/// side", system CPU).
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integers only and sets a flag of

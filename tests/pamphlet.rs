@@ -1026,6 +1026,7 @@ fn katakana_words_and_listed_participants_stay_on_one_line() {
 /// Runs of ink along a line of an image: the x ranges of columns with a dark
 /// pixel, split where a column has none. `pgm` is a binary greymap (P5).
 fn ink_runs(pgm: &[u8]) -> Vec<(usize, usize)> {
+    assert_eq!(&pgm[..2], b"P5", "not a binary greymap");
     let mut fields = Vec::new();
     let mut at = 2;
     while fields.len() < 3 {
@@ -1043,7 +1044,6 @@ fn ink_runs(pgm: &[u8]) -> Vec<(usize, usize)> {
                 .unwrap(),
         );
     }
-    assert_eq!(&pgm[..2], b"P5", "not a binary greymap");
     let (w, h) = (fields[0], fields[1]);
     let pixels = &pgm[at + 1..];
     let inked = |x: usize| (0..h).any(|y| pixels[y * w + x] < 128);
