@@ -964,6 +964,87 @@ fn floors_times_and_departments_are_never_split_across_lines() {
     }
 }
 
+/// Long lists of departments and sets of hours wrap inside a row; the
+/// separators (・ and 、) stay at the end of a line and never begin one
+/// (kinsoku), while each department and set of hours stays whole.
+#[test]
+fn wrapped_lists_never_begin_a_line_with_a_separator() {
+    let dir = TempDir::new("pamphlet-kinsoku");
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    let names = [
+        "内科",
+        "呼吸器内科",
+        "リハビリテーション科",
+        "皮膚科",
+        "眼科",
+        "消化器内科",
+        "緩和ケア内科",
+        "小児科",
+        "整形外科",
+        "放射線科",
+        "循環器内科",
+        "泌尿器科",
+        "外科",
+    ];
+    let mut departments = Vec::new();
+    for i in 0..16 {
+        // A different list for each facility, so that the lines wrap at
+        // many different points.
+        let list: Vec<&str> = (0..7 + i % 6)
+            .map(|k| names[(i * 5 + k * 3) % names.len()])
+            .collect();
+        let mut list = list;
+        list.dedup();
+        departments.extend(list.iter().map(|d| d.to_string()));
+        std::fs::write(
+            root.join(format!("content/facilities/wrap{i:02}.yaml")),
+            format!(
+                "name: 折返{i}医院\nkana: おりかえし{}いいん\ntype: clinic\narea: south\n\
+                 address: {{ postal: 537-0025, city: 大阪市テスト区, line: \"大今里2-{i}-1\" }}\n\
+                 phone: 06-0000-2{i:03}\n\
+                 hours:\n  - {{ days: 月～金, open: \"09:00\", close: \"12:00\" }}\n\
+                 \x20 - {{ days: 月～金, open: \"17:00\", close: \"19:30\" }}\n\
+                 \x20 - {{ days: 土, open: \"09:00\", close: \"12:00\" }}\n\
+                 \x20 - {{ days: 日, open: \"10:00\", close: \"1{}:00\" }}\n\
+                 hours_note: {}\n\
+                 departments: [{}]\ncapabilities: [c00]\nverified: 2026-09-15\n",
+                "あいうえおかきくけこさしすせそた".chars().nth(i).unwrap(),
+                1 + i % 2,
+                "祝日は休診".repeat(1 + i % 3),
+                list.join(", ")
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let text = pages(&out.join("pamphlet.pdf")).concat();
+    let mut wrapped = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        assert!(
+            !line.starts_with(['・', '、']),
+            "a line begins with a separator: {line}"
+        );
+        if line.ends_with('・') {
+            wrapped += 1;
+        }
+    }
+    // The lists did wrap between departments, or the test shows nothing.
+    assert!(wrapped >= 3, "only {wrapped} lines end with ・:\n{text}");
+    let raw = raw_pages(&out.join("pamphlet.pdf")).concat();
+    for d in &departments {
+        assert!(
+            raw.lines().any(|l| squeeze(l).contains(d.as_str())),
+            "department {d} is broken across lines"
+        );
+    }
+    assert!(raw
+        .lines()
+        .any(|l| squeeze(l).contains("月～金9:00～12:00・17:00～19:30、")));
+}
+
 /// The sample's meetings and windows as written in content/.
 fn sample_yaml(folder: &str) -> Vec<serde_yaml::Value> {
     let mut out = Vec::new();

@@ -119,13 +119,15 @@ pub struct Row<'a> {
     /// One mark per capability of the type, in the vocabulary's order:
     /// ○, － or the consult mark.
     pub marks: String,
-    /// 受付時間, one part per set of days, each printed unbroken:
-    /// [「月～金 9:00～12:00・17:00～19:30」, 「土 9:00～12:00」].
+    /// 受付時間, one part per set of days, each printed unbroken, every
+    /// part but the last with the 、 that follows it:
+    /// [「月～金 9:00～12:00・17:00～19:30、」, 「土 9:00～12:00」].
     pub hours: Vec<String>,
     /// The hours note (休診日 …); may be empty.
     pub note: &'a str,
-    /// 診療科目, each printed unbroken; may be empty.
-    pub departments: &'a [String],
+    /// 診療科目, each printed unbroken, every one but the last with the ・
+    /// that follows it; may be empty.
+    pub departments: Vec<String>,
     /// 連携窓口: contact, method and hours (those given); may be empty.
     pub liaison: Vec<&'a str>,
     /// Not verified within stale_after_months (and marked so).
@@ -283,6 +285,21 @@ pub fn qr_svg(url: &str) -> String {
     )
 }
 
+/// The non-empty parts, each but the last followed by `sep`. A part is
+/// printed unbroken together with the separator after it: the line may then
+/// break after the separator, and a separator never starts a line. (One
+/// piece of text per part rather than two is also less to typeset.)
+fn with_separators<'s>(parts: impl Iterator<Item = &'s str>, sep: &str) -> Vec<String> {
+    let mut out: Vec<String> = parts
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{s}{sep}"))
+        .collect();
+    if let Some(last) = out.last_mut() {
+        last.truncate(last.len() - sep.len());
+    }
+    out
+}
+
 fn row<'a>(
     f: &'a Facility,
     book: &'a Guidebook,
@@ -319,13 +336,9 @@ fn row<'a>(
                 }
             })
             .collect(),
-        hours: hours_text(&f.contact.hours)
-            .split('、')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        hours: with_separators(hours_text(&f.contact.hours).split('、'), "、"),
         note: f.contact.hours_note.as_deref().unwrap_or(""),
-        departments: &f.departments,
+        departments: with_separators(f.departments.iter().map(String::as_str), "・"),
         liaison: f.liaison.as_ref().map_or(Vec::new(), |l| {
             [&l.contact, &l.method, &l.hours]
                 .into_iter()
