@@ -40,8 +40,7 @@ fn raw_pages(pdf: &Path) -> Vec<String> {
 }
 
 fn pdftotext(pdf: &Path, mode: &str) -> Vec<String> {
-    // typst puts a word joiner (U+2060) before page numbers in the contents.
-    let text = poppler("pdftotext", &[mode, pdf.to_str().unwrap(), "-"]).replace('\u{2060}', " ");
+    let text = poppler("pdftotext", &[mode, pdf.to_str().unwrap(), "-"]);
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
         pages.pop();
