@@ -1242,6 +1242,40 @@ fn fixture_with(dir: &TempDir, settings: &str) -> std::path::PathBuf {
     root
 }
 
+/// A capability offered after consultation (`consult:`) shows the same
+/// third mark on the website as in the pamphlet, not 「－ なし」.
+#[test]
+fn the_third_mark_shows_on_the_website_too() {
+    let dir = TempDir::new("pamphlet-consult-site");
+    let root = fixture_with(&dir, "");
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    // あおば診療所: c00 (訪問診療) yes, c01 (往診) after consultation.
+    let page = read("facilities/aoba.html");
+    assert!(
+        page.contains("<li class=\"consult\"><span class=\"mark\" aria-hidden=\"true\">△</span>往診<span class=\"vh\">：要相談</span></li>"),
+        "{page}"
+    );
+    assert!(page.contains("△ 要相談"), "the note explains the mark");
+    let list = read("types/clinic.html");
+    let row = list
+        .split("<tr role=\"row\">")
+        .find(|r| r.contains("あおば診療所"))
+        .expect("あおば診療所's row");
+    assert!(
+        row.contains("data-label=\"往診\" class=\"cap consult\"><span class=\"mark\" aria-hidden=\"true\">△</span><span class=\"vh\">要相談</span>"),
+        "{row}"
+    );
+    assert!(
+        list.contains("<span class=\"mark consult\">△</span>要相談"),
+        "the legend explains the mark"
+    );
+    // A facility or a type without such a capability says nothing of it.
+    assert!(!read("facilities/kaede.html").contains("要相談"));
+    assert!(!read("types/care.html").contains("要相談"));
+}
+
 #[test]
 fn settings_group_by_area_large_type_omit_stale_and_pdf_a() {
     let dir = TempDir::new("pamphlet-settings");

@@ -446,6 +446,8 @@ impl SiteRenderer {
                 sample: cfg.sample,
                 generator: "carebook",
                 search_examples: search_examples(layout.book).join("、"),
+                consult_mark: &cfg.pamphlet.consult_mark,
+                consult_label: &cfg.pamphlet.consult_label,
             },
         );
         if !ctx.contains_key("nav") {
@@ -743,6 +745,10 @@ struct SiteInfo<'a> {
     generator: &'static str,
     /// The search boxes' 「例：…」, from the guidebook itself.
     search_examples: String,
+    /// The third mark of a capability (△) and what it means (要相談), as in
+    /// the pamphlet.
+    consult_mark: &'a str,
+    consult_label: &'a str,
 }
 
 /// Examples for the search boxes: the settings' `[search] examples`, or

@@ -53,6 +53,9 @@ pub struct CapView<'a> {
     pub label: &'a str,
     pub short: &'a str,
     pub has: bool,
+    /// Not `has`, but offered after consultation (`consult:`): the third
+    /// mark, as in the pamphlet.
+    pub consult: bool,
 }
 
 #[derive(Serialize)]
@@ -130,8 +133,9 @@ pub struct Shared {
     pub type_full: Vec<Value>,
     /// Per area: `{key, name}`.
     pub area_key_name: Vec<Value>,
-    /// Per type and capability: the cell for "has" and for "has not".
-    pub caps: Vec<Vec<[Value; 2]>>,
+    /// Per type and capability: the cell for "has", "has not" and "after
+    /// consultation" (see [`cap_state`]).
+    pub caps: Vec<Vec<[Value; 3]>>,
 }
 
 impl Shared {
@@ -166,12 +170,13 @@ impl Shared {
                     t.capabilities
                         .iter()
                         .map(|c| {
-                            [true, false].map(|has| {
+                            [(true, false), (false, false), (false, true)].map(|(has, consult)| {
                                 Value::from_serializable(&CapView {
                                     key: &c.key,
                                     label: &c.label,
                                     short: &c.short,
                                     has,
+                                    consult,
                                 })
                             })
                         })
@@ -179,6 +184,17 @@ impl Shared {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Capability `i` of `f`: 0 has it, 1 has not, 2 after consultation.
+fn cap_state(f: &Facility, i: usize) -> usize {
+    if f.has(i) {
+        0
+    } else if f.consult & (1 << i) != 0 {
+        2
+    } else {
+        1
     }
 }
 
@@ -207,7 +223,7 @@ pub fn row_value(f: &Facility, shared: &Shared) -> Value {
     let caps: Vec<Value> = shared.caps[f.ftype]
         .iter()
         .enumerate()
-        .map(|(i, cell)| cell[usize::from(!f.has(i))].clone())
+        .map(|(i, cell)| cell[cap_state(f, i)].clone())
         .collect();
     m.insert("caps".into(), Value::from(caps));
     m.insert("verified_ja".into(), Value::from(date_ja(f.verified)));
@@ -281,6 +297,7 @@ impl<'a> FacilityView<'a> {
                     label: &c.label,
                     short: &c.short,
                     has: f.has(i),
+                    consult: cap_state(f, i) == 2,
                 })
                 .collect(),
             cap_labels: book.capabilities_of(f).map(|c| c.label.as_str()).collect(),
