@@ -127,9 +127,30 @@ pub struct Facility {
     pub hash: u64,
 }
 
+/// How a facility offers one capability of its type: the three marks of
+/// the pamphlet and the website (○, the consult mark △, －).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    Yes = 0,
+    No = 1,
+    /// After consultation (要相談), from `consult:`.
+    Consult = 2,
+}
+
 impl Facility {
     pub fn has(&self, capability: usize) -> bool {
         self.capabilities & (1 << capability) != 0
+    }
+
+    /// The validation keeps `capabilities` and `consult` apart.
+    pub fn offers(&self, capability: usize) -> Offer {
+        if self.has(capability) {
+            Offer::Yes
+        } else if self.consult & (1 << capability) != 0 {
+            Offer::Consult
+        } else {
+            Offer::No
+        }
     }
 }
 

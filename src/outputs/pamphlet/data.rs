@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::config::Stale;
 use crate::model::kana;
 use crate::model::values::{as_of_ja, as_of_wareki, Phone};
-use crate::model::{hours_text, Facility, Guidebook, Window};
+use crate::model::{hours_text, Facility, Guidebook, Offer, Window};
 use crate::outputs::markdown;
 
 #[derive(Serialize)]
@@ -326,14 +326,10 @@ fn row<'a>(
         phone: &f.contact.phone.0,
         fax: opt_phone(&f.contact.fax),
         marks: (0..n_caps)
-            .map(|i| {
-                if f.has(i) {
-                    "○"
-                } else if f.consult & (1 << i) != 0 {
-                    consult
-                } else {
-                    "－"
-                }
+            .map(|i| match f.offers(i) {
+                Offer::Yes => "○",
+                Offer::Consult => consult,
+                Offer::No => "－",
             })
             .collect(),
         hours: with_separators(hours_text(&f.contact.hours).split('、'), "、"),

@@ -9,7 +9,9 @@ use tera::{Map, Value};
 
 use crate::kinds::RecordKind;
 use crate::model::values::{date_ja, DAY_SCHEMA};
-use crate::model::{Address, Contact, Facility, Guidebook, Hours, Meeting, Window};
+use crate::model::{
+    Address, Capability, Config, Contact, Facility, Guidebook, Hours, Meeting, Offer, Window,
+};
 use crate::outputs::html::{json_in_html, safe_href};
 use crate::outputs::markdown;
 
@@ -53,9 +55,32 @@ pub struct CapView<'a> {
     pub label: &'a str,
     pub short: &'a str,
     pub has: bool,
-    /// Not `has`, but offered after consultation (`consult:`): the third
-    /// mark, as in the pamphlet.
-    pub consult: bool,
+    /// The cell's class: "yes", "no" or "consult" (after consultation).
+    pub state: &'static str,
+    /// ○, － or the consult mark (as in the pamphlet), and its words for
+    /// screen readers: あり, なし or the consult label.
+    pub mark: &'a str,
+    pub word: &'a str,
+}
+
+impl<'a> CapView<'a> {
+    fn new(c: &'a Capability, offer: Offer, cfg: &'a Config) -> CapView<'a> {
+        let p = &cfg.pamphlet;
+        let (state, mark, word) = match offer {
+            Offer::Yes => ("yes", "○", "あり"),
+            Offer::No => ("no", "－", "なし"),
+            Offer::Consult => ("consult", p.consult_mark.as_str(), p.consult_label.as_str()),
+        };
+        CapView {
+            key: &c.key,
+            label: &c.label,
+            short: &c.short,
+            has: offer == Offer::Yes,
+            state,
+            mark,
+            word,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -133,8 +158,7 @@ pub struct Shared {
     pub type_full: Vec<Value>,
     /// Per area: `{key, name}`.
     pub area_key_name: Vec<Value>,
-    /// Per type and capability: the cell for "has", "has not" and "after
-    /// consultation" (see [`cap_state`]).
+    /// Per type and capability: the cell for each [`Offer`], by its number.
     pub caps: Vec<Vec<[Value; 3]>>,
 }
 
@@ -170,31 +194,13 @@ impl Shared {
                     t.capabilities
                         .iter()
                         .map(|c| {
-                            [(true, false), (false, false), (false, true)].map(|(has, consult)| {
-                                Value::from_serializable(&CapView {
-                                    key: &c.key,
-                                    label: &c.label,
-                                    short: &c.short,
-                                    has,
-                                    consult,
-                                })
-                            })
+                            [Offer::Yes, Offer::No, Offer::Consult]
+                                .map(|o| Value::from_serializable(&CapView::new(c, o, cfg)))
                         })
                         .collect()
                 })
                 .collect(),
         }
-    }
-}
-
-/// Capability `i` of `f`: 0 has it, 1 has not, 2 after consultation.
-fn cap_state(f: &Facility, i: usize) -> usize {
-    if f.has(i) {
-        0
-    } else if f.consult & (1 << i) != 0 {
-        2
-    } else {
-        1
     }
 }
 
@@ -223,7 +229,7 @@ pub fn row_value(f: &Facility, shared: &Shared) -> Value {
     let caps: Vec<Value> = shared.caps[f.ftype]
         .iter()
         .enumerate()
-        .map(|(i, cell)| cell[cap_state(f, i)].clone())
+        .map(|(i, cell)| cell[f.offers(i) as usize].clone())
         .collect();
     m.insert("caps".into(), Value::from(caps));
     m.insert("verified_ja".into(), Value::from(date_ja(f.verified)));
@@ -292,13 +298,7 @@ impl<'a> FacilityView<'a> {
                 .capabilities
                 .iter()
                 .enumerate()
-                .map(|(i, c)| CapView {
-                    key: &c.key,
-                    label: &c.label,
-                    short: &c.short,
-                    has: f.has(i),
-                    consult: cap_state(f, i) == 2,
-                })
+                .map(|(i, c)| CapView::new(c, f.offers(i), &book.config))
                 .collect(),
             cap_labels: book.capabilities_of(f).map(|c| c.label.as_str()).collect(),
             liaison: f.liaison.as_ref().map(|l| LiaisonView {
