@@ -163,6 +163,21 @@ impl Server {
         }
     }
 
+    /// Waits until the background (search indexes, pamphlet) has caught up
+    /// with the rebuild that `reload` (a `reload` event's data) reported: the
+    /// top page states the pamphlet's new size only then.
+    fn settled(&self, reload: &Value) {
+        let generation = reload["generation"]
+            .as_u64()
+            .expect("reload data has a generation");
+        self.wait_for("state", |d| {
+            let s: Value = serde_json::from_str(d).expect("state data is JSON");
+            s["generation"].as_u64() >= Some(generation)
+                && s["search"] != "behind"
+                && s["pamphlet"] != "behind"
+        });
+    }
+
     /// Polls `path` until its text satisfies `ok`.
     fn eventually(&self, path: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -233,7 +248,7 @@ fn edits_reach_pages_lists_search_and_open_pages() {
     // A phone number: its page, its type list, then search.
     let sakura = root.join("content/facilities/sakura.yaml");
     edit(&sakura, "06-0000-1001", "06-0000-1999");
-    s.reloaded_for("facilities/sakura.html");
+    let phone = s.reloaded_for("facilities/sakura.html");
     assert!(s.text("/facilities/sakura.html").contains("06-0000-1999"));
     assert!(s.text("/types/clinic.html").contains("06-0000-1999"));
     s.eventually("/api/search?q=%E3%81%95%E3%81%8F%E3%82%89", |t| {
@@ -244,7 +259,9 @@ fn edits_reach_pages_lists_search_and_open_pages() {
         ["06-0000-1999"]
     );
 
-    // A facility added, then removed: its page, the lists and the counts.
+    // A facility added, then removed: its page, the lists and the counts
+    // (and the pamphlet's size, once the background has made it).
+    s.settled(&phone);
     let before = s.text("/");
     let added = root.join("content/facilities/momiji.yaml");
     std::fs::write(
@@ -265,9 +282,10 @@ fn edits_reach_pages_lists_search_and_open_pages() {
     );
     assert_ne!(s.text("/"), before, "the top page's counts did not follow");
     std::fs::remove_file(&added).unwrap();
-    s.reloaded_for("facilities/momiji.html");
+    let removed = s.reloaded_for("facilities/momiji.html");
     assert_eq!(s.get("/facilities/momiji.html").0, 404);
     assert!(!s.text("/types/clinic.html").contains("もみじ内科"));
+    s.settled(&removed);
     assert_eq!(s.text("/"), before);
 }
 
