@@ -1044,6 +1044,88 @@ fn wrapped_lists_never_begin_a_line_with_a_separator() {
         .any(|l| squeeze(l).contains("月～金9:00～12:00・17:00～19:30、")));
 }
 
+#[test]
+fn a_wrapped_index_entry_is_never_split_between_columns() {
+    let dir = TempDir::new("pamphlet-index-columns");
+    let root = dir.path().join("book");
+    copy_dir(&fixture("pamphlet"), &root);
+    // Many names too long for one line of an index column: each entry is
+    // two lines, so that the columns of the old index (one paragraph of
+    // lines) broke inside entries.
+    let kana: Vec<char> = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめも"
+        .chars()
+        .collect();
+    for i in 0..150 {
+        let (a, b) = (kana[i / kana.len()], kana[i % kana.len()]);
+        std::fs::write(
+            root.join(format!("content/facilities/index{i:03}.yaml")),
+            format!(
+                "name: 東成区在宅医療介護連携推進{a}{b}記念訪問看護ステーション第{i}事業所\n\
+                 kana: ひがしなりく{a}{b}ほうもんかんご\ntype: clinic\narea: south\n\
+                 address: {{ postal: 537-0025, city: 大阪市テスト区, line: \"大今里3-{i}-1\" }}\n\
+                 phone: 06-0000-3{i:03}\ncapabilities: [c00]\nverified: 2026-09-15\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let pdf = out.join("pamphlet.pdf");
+    let texts = pages(&pdf);
+    let (width, height, words) = word_boxes(&pdf);
+    let mm = 72.0 / 25.4;
+    // The index's lines, per page and column: the words between the running
+    // header and the page number, by their baseline, left and right of the
+    // gutter (in the middle of the text area: the inner margin is 24 mm,
+    // the outer 16 mm, and odd pages are bound on the left).
+    let mut columns: std::collections::BTreeMap<(usize, bool, i64), Vec<&WordBox>> =
+        Default::default();
+    for w in &words {
+        let page = w.0;
+        if section(&texts[page - 1], page) != "索引" || w.2 < 22.0 * mm || w.4 > height - 20.0 * mm
+        {
+            continue;
+        }
+        let middle = if page % 2 == 1 { 109.0 } else { 101.0 } * mm;
+        columns
+            .entry((page, w.1 > middle, (w.4 * 2.0).round() as i64))
+            .or_default()
+            .push(w);
+    }
+    let line_text = |ws: &Vec<&WordBox>| {
+        let mut ws = ws.clone();
+        ws.sort_by(|a, b| a.1.total_cmp(&b.1));
+        ws.iter()
+            .map(|w| w.5.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut wrapped = 0;
+    let mut last: std::collections::BTreeMap<(usize, bool), String> = Default::default();
+    for ((page, right, _), ws) in &columns {
+        let line = line_text(ws);
+        if line.contains("東成区在宅医療介護連携推進")
+            && !line.ends_with(|c: char| c.is_ascii_digit())
+        {
+            wrapped += 1;
+        }
+        // Keys in order: the last line seen of a column is its bottom one.
+        last.insert((*page, *right), line);
+    }
+    assert!(
+        wrapped >= 100,
+        "only {wrapped} index entries wrapped; width {width}"
+    );
+    assert!(last.len() >= 6, "the index has only {} columns", last.len());
+    for ((page, right), line) in &last {
+        assert!(
+            line.ends_with(|c: char| c.is_ascii_digit()),
+            "the {} column of page {page} ends inside an entry: {line}",
+            if *right { "right" } else { "left" }
+        );
+    }
+}
+
 /// The sample's meetings and windows as written in content/.
 fn sample_yaml(folder: &str) -> Vec<serde_yaml::Value> {
     let mut out = Vec::new();
