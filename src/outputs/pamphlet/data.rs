@@ -79,6 +79,8 @@ pub struct Group<'a> {
 #[derive(Serialize)]
 pub struct TopicEntry<'a> {
     pub name: &'a str,
+    /// See `IndexEntry::em`.
+    pub em: f32,
     pub ids: Vec<String>,
 }
 
@@ -183,8 +185,20 @@ pub struct IndexEntry<'a> {
     /// and a window of one name are one entry with both pages.
     pub ids: Vec<String>,
     pub name: &'a str,
+    /// The name's width in em, estimated on the long side: the template
+    /// keeps a name that may need two lines whole in its column.
+    pub em: f32,
     /// 五十音 row heading: あ, か, …
     pub row: &'static str,
+}
+
+/// A text's width in em in the pamphlet's proportional font, estimated on
+/// the long side: a full-width character (kana, kanji, ＡＢＣ) is 1 em, a
+/// narrow one (Latin letters, digits, spaces) at most 0.7 em.
+fn ems(text: &str) -> f32 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.7 } else { 1.0 })
+        .sum()
 }
 
 /// Which facilities an edition prints.
@@ -244,6 +258,7 @@ impl<'a> Index<'a> {
             IndexEntry {
                 ids: vec![anchor.clone()],
                 name,
+                em: ems(name),
                 row: kana::row(&reading),
             },
         ));
@@ -490,6 +505,7 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope<'a>) -> Data<'a> {
         .iter()
         .map(|p| TopicEntry {
             name: p.title,
+            em: ems(p.title),
             ids: vec![p.id.clone()],
         })
         .collect();
@@ -499,6 +515,7 @@ pub fn data<'a>(book: &'a Guidebook, scope: &Scope<'a>) -> Data<'a> {
                 Some(e) => e.ids.push(w.id.clone()),
                 None => topics.push(TopicEntry {
                     name: t,
+                    em: ems(t),
                     ids: vec![w.id.clone()],
                 }),
             }
