@@ -193,11 +193,12 @@ pub struct IndexEntry<'a> {
 }
 
 /// A text's width in em in the pamphlet's proportional font, estimated on
-/// the long side: a full-width character (kana, kanji, ＡＢＣ) is 1 em, a
-/// narrow one (Latin letters, digits, spaces) at most 0.7 em.
+/// the long side: a full-width character (kana, kanji, ＡＢＣ) as 1 em,
+/// which none exceeds in BIZ UD PGothic, and any other as 0.8 em, which only
+/// wide capitals and signs (M, W, %, @) exceed there.
 fn ems(text: &str) -> f32 {
     text.chars()
-        .map(|c| if c.is_ascii() { 0.7 } else { 1.0 })
+        .map(|c| if c.is_ascii() { 0.8 } else { 1.0 })
         .sum()
 }
 
