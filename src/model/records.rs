@@ -137,6 +137,18 @@ pub enum Offer {
     Consult = 2,
 }
 
+impl Offer {
+    /// Its mark, given the guidebook's consult mark (`[pamphlet]
+    /// consult_mark`).
+    pub fn mark(self, consult: &str) -> &str {
+        match self {
+            Offer::Yes => "○",
+            Offer::No => "－",
+            Offer::Consult => consult,
+        }
+    }
+}
+
 impl Facility {
     pub fn has(&self, capability: usize) -> bool {
         self.capabilities & (1 << capability) != 0

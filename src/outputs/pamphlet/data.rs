@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::config::Stale;
 use crate::model::kana;
 use crate::model::values::{as_of_ja, as_of_wareki, Phone};
-use crate::model::{hours_text, Facility, Guidebook, Offer, Window};
+use crate::model::{hours_text, Facility, Guidebook, Window};
 use crate::outputs::markdown;
 
 #[derive(Serialize)]
@@ -341,13 +341,7 @@ fn row<'a>(
         building: f.address.building.as_deref().unwrap_or(""),
         phone: &f.contact.phone.0,
         fax: opt_phone(&f.contact.fax),
-        marks: (0..n_caps)
-            .map(|i| match f.offers(i) {
-                Offer::Yes => "○",
-                Offer::Consult => consult,
-                Offer::No => "－",
-            })
-            .collect(),
+        marks: (0..n_caps).map(|i| f.offers(i).mark(consult)).collect(),
         hours: with_separators(hours_text(&f.contact.hours).split('、'), "、"),
         note: f.contact.hours_note.as_deref().unwrap_or(""),
         departments: with_separators(f.departments.iter().map(String::as_str), "・"),

@@ -65,11 +65,10 @@ pub struct CapView<'a> {
 
 impl<'a> CapView<'a> {
     fn new(c: &'a Capability, offer: Offer, cfg: &'a Config) -> CapView<'a> {
-        let p = &cfg.pamphlet;
-        let (state, mark, word) = match offer {
-            Offer::Yes => ("yes", "○", "あり"),
-            Offer::No => ("no", "－", "なし"),
-            Offer::Consult => ("consult", p.consult_mark.as_str(), p.consult_label.as_str()),
+        let (state, word) = match offer {
+            Offer::Yes => ("yes", "あり"),
+            Offer::No => ("no", "なし"),
+            Offer::Consult => ("consult", cfg.pamphlet.consult_label.as_str()),
         };
         CapView {
             key: &c.key,
@@ -77,7 +76,7 @@ impl<'a> CapView<'a> {
             short: &c.short,
             has: offer == Offer::Yes,
             state,
-            mark,
+            mark: offer.mark(&cfg.pamphlet.consult_mark),
             word,
         }
     }
